@@ -1,0 +1,59 @@
+"""Appreciate: live Appreciative Inquiry workshops for a room full of phones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_htmx import HTMX
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFProtect
+
+from . import config as settings
+from .broadcast import SocketBroadcaster
+from .plans import load_plans
+from .services import Runtime
+from .store import Store
+
+
+def create_app(overrides: dict[str, object] | None = None) -> Flask:
+    """Build the app: settings, database (migrated), plans, Socket.IO and the blueprints."""
+    app = Flask(__name__, template_folder=str(settings.PROJECT_ROOT / "templates"),
+                static_folder=str(settings.PROJECT_ROOT / "static"))
+    app.config.update(settings.from_environment())
+    app.config.update(overrides or {})
+    data_dir = Path(str(app.config["DATA_DIR"])).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config["DATA_DIR"] = str(data_dir)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key(data_dir)
+
+    store = Store(settings.database_url(app.config))
+    store.migrate()
+    socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+                        message_queue=app.config.get("MESSAGE_QUEUE"),
+                        manage_session=False, max_http_buffer_size=64 * 1024,
+                        ping_interval=20, ping_timeout=25)
+    broadcaster = SocketBroadcaster(app, socketio)
+    runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
+                      broadcaster=broadcaster)
+    broadcaster.runtime = runtime
+    app.extensions["appreciate"] = runtime
+
+    CSRFProtect(app)
+    HTMX(app)
+
+    from .web import register
+
+    register(app, socketio)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The services' runtime attached to ``app``."""
+    return app.extensions["appreciate"]
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    """The Socket.IO server attached to ``app``."""
+    return app.extensions["socketio"]

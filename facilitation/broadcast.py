@@ -1,0 +1,71 @@
+"""Render fragments once per change and push them to the workshop's Socket.IO rooms.
+
+Every fragment's root carries an id and ``hx-swap-oob``, so a browser hands the whole push to
+htmx and never builds HTML itself. Two rooms per workshop: everyone who joined, and the
+facilitator's screens (control page and projector), which also get the controls.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_socketio import SocketIO
+
+from .services import Runtime
+from .services import contributions as contribution_service
+from .services import workshops as workshop_service
+
+FRAGMENT_EVENT = "fragment"
+
+
+def room(workshop_id: int) -> str:
+    """Everyone connected to the workshop."""
+    return f"w:{workshop_id}"
+
+
+def facilitator_room(workshop_id: int) -> str:
+    """The facilitator's control page and projector."""
+    return f"w:{workshop_id}:facilitator"
+
+
+def render_room(state: workshop_service.RoomState, view: str) -> str:
+    """The fragments a view needs to show the whole room; used for pushes and resyncs alike."""
+    return render_template("partials/_room.html", state=state, view=view)
+
+
+class SocketBroadcaster:
+    """The live layer the services talk to (see services.Broadcaster)."""
+
+    def __init__(self, app: Flask, socketio: SocketIO) -> None:
+        self.app = app
+        self.socketio = socketio
+        self.runtime: Runtime | None = None
+
+    def contribution_added(self, workshop_id: int, contribution_id: int) -> None:
+        """Append one card to every screen showing that activity's wall."""
+        assert self.runtime is not None
+        contribution = contribution_service.get_visible(self.runtime, workshop_id, contribution_id)
+        if contribution is None:
+            return
+        with self.app.app_context():
+            state = workshop_service.room_state(self.runtime, workshop_id)
+            html = render_template("partials/_push_contribution.html", state=state,
+                                   contribution=contribution)
+        self.socketio.emit(FRAGMENT_EVENT, html, to=room(workshop_id))
+
+    def workshop_changed(self, workshop_id: int) -> None:
+        """The phase, activity, topic or head count changed: refresh every screen's view."""
+        assert self.runtime is not None
+        with self.app.app_context():
+            state = workshop_service.room_state(self.runtime, workshop_id)
+            everyone = render_room(state, "room")
+            controls = render_template("partials/_controls.html", state=state)
+        self.socketio.emit(FRAGMENT_EVENT, everyone, to=room(workshop_id))
+        self.socketio.emit(FRAGMENT_EVENT, controls, to=facilitator_room(workshop_id))
+
+    def presence_changed(self, workshop_id: int) -> None:
+        """Someone joined: only the head count changes, so only it is pushed."""
+        assert self.runtime is not None
+        with self.app.app_context():
+            state = workshop_service.room_state(self.runtime, workshop_id)
+            html = render_template("partials/_counts.html", state=state)
+        self.socketio.emit(FRAGMENT_EVENT, html, to=room(workshop_id))

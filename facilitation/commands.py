@@ -1,0 +1,84 @@
+"""What each command-line command does (the parser lives in app.py, see why there)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+
+from . import create_app, runtime_of, socketio_of
+from .plans import PlanError
+from .services import workshops as workshop_service
+
+
+def local_network_address() -> str | None:
+    """This computer's address on the local network, found without sending anything."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for info in infos:
+        address = info[4][0]
+        if not address.startswith("127."):
+            return address
+    return None
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    if args.public_url:
+        return args.public_url.rstrip("/")
+    host = args.host
+    if host in ("0.0.0.0", "::", ""):
+        host = local_network_address() or "127.0.0.1"
+    return f"http://{host}:{args.port}"
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
+    base = _base_url(args)
+    return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base, **extra}
+
+
+def serve(args: argparse.Namespace) -> int:
+    app = create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent"))
+    base = _base_url(args)
+    local = f"http://127.0.0.1:{args.port}" if args.host in ("0.0.0.0", "127.0.0.1") else base
+    print("Appreciate is running. Press Ctrl+C to stop.")
+    print(f"  Facilitator: open {local}/ on this computer and choose 'Start a workshop'.")
+    print(f"  Participants join at {base}/ with the workshop's join code (or its QR code).")
+    if args.host in ("127.0.0.1", "localhost"):
+        print("  Note: listening on this computer only; phones cannot join. Use --host 0.0.0.0.")
+    print(f"  Data is kept in {app.config['DATA_DIR']}", flush=True)
+    socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
+    return 0
+
+
+def new(args: argparse.Namespace) -> int:
+    app = create_app(_settings(args))
+    runtime = runtime_of(app)
+    if args.plan not in runtime.plans:
+        print(f"There is no plan called {args.plan!r}. Plans: {', '.join(runtime.plans)}")
+        return 2
+    workshop, key = workshop_service.create(runtime, args.plan, args.title)
+    base = _base_url(args)
+    print(f"Workshop created: {workshop.title}")
+    print(f"  Join code:        {workshop.code}")
+    print(f"  Join link:        {base}/j/{workshop.code}")
+    print(f"  Facilitator link: {base}/w/{workshop.code}/f/{key}")
+    print("Keep the facilitator link private: anyone who has it can run the workshop.")
+    return 0
+
+
+def plans(args: argparse.Namespace) -> int:
+    app = create_app(_settings(args))
+    for plan in runtime_of(app).plans.values():
+        print(f"{plan.name:32} {plan.duration_minutes:4} min  {plan.title}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch a parsed command line; a broken plan file is reported, not a traceback."""
+    handlers = {None: serve, "serve": serve, "new": new, "plans": plans}
+    try:
+        return handlers[args.command](args)
+    except PlanError as exc:
+        print(f"A workshop plan could not be loaded: {exc}")
+        return 2

@@ -1,0 +1,67 @@
+"""Settings with embedded defaults, overridable by environment variables or create_app().
+
+Everything a workshop needs lives in one data directory (``instance/`` by default), so a
+facilitator can back it up or delete it as one folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT = {
+    "DATA_DIR": "APPRECIATE_DATA_DIR",
+    "DATABASE_URL": "APPRECIATE_DATABASE_URL",
+    "PUBLIC_URL": "APPRECIATE_PUBLIC_URL",
+    "HOST": "APPRECIATE_HOST",
+    "PORT": "APPRECIATE_PORT",
+}
+
+DEFAULTS = {
+    "DATA_DIR": "instance",
+    "HOST": "0.0.0.0",
+    "PORT": 5000,
+    "PUBLIC_URL": None,
+    "DATABASE_URL": None,
+    "PLANS_DIR": str(PROJECT_ROOT / "workshops"),
+    "SOCKETIO_ASYNC_MODE": "threading",
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_NAME": "appreciate",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def from_environment() -> dict[str, object]:
+    """Defaults overlaid with any APPRECIATE_* variables that are set."""
+    settings = dict(DEFAULTS)
+    for name, variable in ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value:
+            settings[name] = int(value) if name == "PORT" else value
+    return settings
+
+
+def database_url(settings: dict[str, object]) -> str:
+    """The configured database, or SQLite inside the data directory."""
+    if settings.get("DATABASE_URL"):
+        return str(settings["DATABASE_URL"])
+    path = Path(str(settings["DATA_DIR"])).resolve() / "appreciate.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def secret_key(data_dir: Path) -> str:
+    """The app's signing key: made once from a secure random source, kept 0600 in the data dir."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,91 @@
+"""The Appreciative Inquiry cycle itself: phases, their order and the kinds of activity.
+
+Pure Python on purpose: the rules of the method are read and tested here without Flask,
+Socket.IO or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the workshop as people see it."""
+
+    key: str
+    label: str
+    purpose: str
+    open_for_contributions: bool
+
+
+PHASES: tuple[Phase, ...] = (
+    Phase("lobby", "Welcome", "People are arriving and joining.", False),
+    Phase("define", "Define", "Agree what we want to learn more about.", True),
+    Phase("discover", "Discover", "Share stories of us at our best.", True),
+    Phase("dream", "Dream", "Imagine our future at its best.", True),
+    Phase("design", "Design", "Say boldly what we will be like.", True),
+    Phase("deliver", "Deliver", "Choose what we will do, and when.", True),
+    Phase("closed", "Closed", "The workshop has ended. Thank you.", False),
+)
+
+#: The five phases of the 4-D cycle that a plan fills with activities, in order.
+METHOD_PHASES: tuple[str, ...] = ("define", "discover", "dream", "design", "deliver")
+
+#: Kinds of activity a plan may ask for.
+ACTIVITY_KINDS: tuple[str, ...] = (
+    "wall",
+    "interview",
+    "themes",
+    "dreams",
+    "propositions",
+    "commitments",
+    "pulse",
+)
+
+_BY_KEY = {phase.key: phase for phase in PHASES}
+_ORDER = [phase.key for phase in PHASES]
+
+
+class CycleError(ValueError):
+    """A move the cycle does not allow."""
+
+
+def phase(key: str) -> Phase:
+    """Return the phase called ``key``; raise CycleError for an unknown name."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise CycleError(f"There is no phase called {key!r}.") from None
+
+
+def next_phase(key: str) -> str:
+    """The phase after ``key``; the closed workshop has nowhere further to go."""
+    index = _ORDER.index(phase(key).key)
+    if index == len(_ORDER) - 1:
+        raise CycleError("The workshop has already closed.")
+    return _ORDER[index + 1]
+
+
+def previous_phase(key: str) -> str:
+    """The phase before ``key``; the lobby is the first step."""
+    index = _ORDER.index(phase(key).key)
+    if index == 0:
+        raise CycleError("The workshop is already at its first step.")
+    return _ORDER[index - 1]
+
+
+def step(key: str, direction: str) -> str:
+    """Move one phase ``forward`` or ``back`` from ``key``."""
+    if direction == "forward":
+        return next_phase(key)
+    if direction == "back":
+        return previous_phase(key)
+    raise CycleError("Choose to move forward or back.")
+
+
+def position(key: str) -> tuple[int, int]:
+    """1-based place of a method phase among the five, for 'Phase 2 of 5' labels."""
+    if key not in METHOD_PHASES:
+        return (0, len(METHOD_PHASES))
+    return (METHOD_PHASES.index(key) + 1, len(METHOD_PHASES))

@@ -1,0 +1,29 @@
+"""The service layer: every change a person makes goes through one function here that checks
+who may do it, validates it, commits it, and then asks the broadcaster to tell the room."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..plans import Plan
+from ..store import Store
+
+
+class Broadcaster(Protocol):
+    """What the services need from the live layer; facilitation.broadcast provides it."""
+
+    def contribution_added(self, workshop_id: int, contribution_id: int) -> None: ...
+
+    def workshop_changed(self, workshop_id: int) -> None: ...
+
+    def presence_changed(self, workshop_id: int) -> None: ...
+
+
+@dataclass
+class Runtime:
+    """The long-lived parts a service call works with."""
+
+    store: Store
+    plans: dict[str, Plan]
+    broadcaster: Broadcaster

@@ -1,0 +1,44 @@
+"""Cleaning and limits for everything people type: one place, so every field behaves alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import Invalid
+
+# C0/C1 control characters except tab and newline; they break exports and can hide text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+LIMITS = {
+    "contribution": 2000,
+    "display_name": 40,
+    "title": 120,
+    "topic_title": 120,
+    "topic_question": 500,
+    "organisation": 120,
+    "facilitator_name": 80,
+}
+
+
+def clean(value: object, field: str, label: str, *, required: bool = True,
+          multiline: bool = False) -> str | None:
+    """Normalise ``value`` and enforce the limit for ``field``; ``label`` names it in messages."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(f"{label} must be text.")
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    if not multiline:
+        text = " ".join(text.split())
+    text = text.strip()
+    if not text:
+        if required:
+            raise Invalid(f"{label} is empty. Please write something first.")
+        return None
+    limit = LIMITS[field]
+    if len(text) > limit:
+        raise Invalid(f"{label} is {len(text)} characters long; the limit is {limit}. "
+                      "Please shorten it: your text is still in the box.")
+    return text

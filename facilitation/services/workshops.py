@@ -1,0 +1,195 @@
+"""Workshops: create one from a plan, set its topic, join it, move the room through the cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import cycle
+from ..plans import Activity, Plan
+from ..store import Contribution, Participant, Workshop
+from . import Runtime
+from .access import (
+    Actor,
+    hash_key,
+    key_matches,
+    new_facilitator_key,
+    new_join_code,
+    new_participant_id,
+    normalise_code,
+    require_facilitator,
+)
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .text import clean
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """Everything a page or pushed fragment shows about the room at one moment."""
+
+    workshop: Workshop
+    plan: Plan
+    phase: cycle.Phase
+    activity: Activity | None
+    contributions: list[Contribution]
+    joined: int
+    contributed: int
+
+    @property
+    def accepting(self) -> bool:
+        """True while the current activity takes contributions."""
+        return self.phase.open_for_contributions and self.activity is not None
+
+
+def plan_for(rt: Runtime, name: str) -> Plan:
+    """The plan called ``name``; a clear error if the plans folder no longer has it."""
+    try:
+        return rt.plans[name]
+    except KeyError:
+        raise NotFound(f"There is no workshop plan called {name!r}.") from None
+
+
+def create(rt: Runtime, plan_name: str, title: str | None = None) -> tuple[Workshop, str]:
+    """Start a workshop from a plan; returns it with the facilitator's secret key (shown once)."""
+    plan = plan_for(rt, plan_name)
+    title = clean(title, "title", "The title", required=False) or plan.title
+    key = new_facilitator_key()
+    for _attempt in range(20):
+        try:
+            with rt.store.transaction() as db:
+                workshop = Workshop(
+                    code=new_join_code(), plan_name=plan.name, title=title,
+                    topic_title=plan.topic_title, topic_question=plan.topic_question,
+                    facilitator_key_hash=hash_key(key), phase="lobby", activity_key=None,
+                    version=1)
+                db.add(workshop)
+            return workshop, key
+        except IntegrityError:
+            continue  # the random join code was taken; draw another
+    raise Conflict("Could not find a free join code. Please try again.")
+
+
+def find(rt: Runtime, code: str) -> Workshop:
+    """The workshop with this join code, as typed by a person."""
+    with rt.store.reading() as db:
+        workshop = db.scalar(select(Workshop).where(Workshop.code == normalise_code(code)))
+    if workshop is None:
+        raise NotFound("No workshop has that code. Please check it and try again.")
+    return workshop
+
+
+def facilitator_login(rt: Runtime, code: str, key: str) -> Workshop:
+    """Check a facilitator's secret link; the same message for a wrong code or a wrong key."""
+    try:
+        workshop = find(rt, code)
+    except NotFound:
+        workshop = None
+    if workshop is None or not key_matches(key, workshop.facilitator_key_hash):
+        raise Forbidden("That facilitator link is not valid.")
+    return workshop
+
+
+def update_define(rt: Runtime, actor: Actor, form: dict[str, object]) -> None:
+    """Define: the facilitator sets the title and the affirmative topic everyone sees."""
+    require_facilitator(actor)
+    values = {
+        "title": clean(form.get("title"), "title", "The workshop title"),
+        "topic_title": clean(form.get("topic_title"), "topic_title", "The topic"),
+        "topic_question": clean(form.get("topic_question"), "topic_question",
+                                "The topic question", multiline=True),
+        "organisation": clean(form.get("organisation"), "organisation", "The organisation",
+                              required=False),
+        "facilitator_name": clean(form.get("facilitator_name"), "facilitator_name",
+                                  "The facilitator's name", required=False),
+    }
+    with rt.store.transaction() as db:
+        workshop = _locked(db, actor.workshop_id)
+        for name, value in values.items():
+            setattr(workshop, name, value)
+        workshop.version += 1
+    rt.broadcaster.workshop_changed(actor.workshop_id)
+
+
+def move(rt: Runtime, actor: Actor, direction: str) -> str:
+    """Move the room one phase forward or back; every screen follows. Returns the new phase."""
+    require_facilitator(actor)
+    with rt.store.transaction() as db:
+        workshop = _locked(db, actor.workshop_id)
+        try:
+            target = cycle.step(workshop.phase, direction)
+        except cycle.CycleError as exc:
+            raise Conflict(str(exc)) from None
+        first = plan_for(rt, workshop.plan_name).first_activity(target)
+        workshop.phase = target
+        workshop.activity_key = first.key if first else None
+        workshop.version += 1
+    rt.broadcaster.workshop_changed(actor.workshop_id)
+    return target
+
+
+def choose_activity(rt: Runtime, actor: Actor, activity_key: str) -> None:
+    """Open another activity of the current phase."""
+    require_facilitator(actor)
+    with rt.store.transaction() as db:
+        workshop = _locked(db, actor.workshop_id)
+        activity = plan_for(rt, workshop.plan_name).activity(str(activity_key or ""))
+        if activity is None or activity.phase != workshop.phase:
+            raise Invalid("Choose one of this phase's activities.")
+        workshop.activity_key = activity.key
+        workshop.version += 1
+    rt.broadcaster.workshop_changed(actor.workshop_id)
+
+
+def join(rt: Runtime, workshop_id: int, display_name: object = None) -> str:
+    """Add a participant; the name is optional and anonymous is the default."""
+    name = clean(display_name, "display_name", "Your name", required=False)
+    participant_id = new_participant_id()
+    with rt.store.transaction() as db:
+        if db.get(Workshop, workshop_id) is None:
+            raise NotFound("This workshop no longer exists.")
+        db.add(Participant(id=participant_id, workshop_id=workshop_id, display_name=name))
+    rt.broadcaster.presence_changed(workshop_id)
+    return participant_id
+
+
+def is_participant(rt: Runtime, workshop_id: int, participant_id: str | None) -> bool:
+    """True if this pseudonymous id belongs to someone who joined this workshop."""
+    if not participant_id:
+        return False
+    with rt.store.reading() as db:
+        participant = db.get(Participant, participant_id)
+    return participant is not None and participant.workshop_id == workshop_id
+
+
+def room_state(rt: Runtime, workshop_id: int) -> RoomState:
+    """Read the room as everyone currently sees it (hidden contributions left out)."""
+    with rt.store.reading() as db:
+        workshop = db.get(Workshop, workshop_id)
+        if workshop is None:
+            raise NotFound("This workshop no longer exists.")
+        plan = plan_for(rt, workshop.plan_name)
+        activity = plan.activity(workshop.activity_key)
+        contributions: list[Contribution] = []
+        contributed = 0
+        if activity is not None:
+            shown = (Contribution.workshop_id == workshop_id,
+                     Contribution.activity_key == activity.key,
+                     Contribution.hidden.is_(False))
+            contributions = list(db.scalars(select(Contribution).where(*shown)
+                                            .order_by(Contribution.id)))
+            contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
+                                    .where(*shown)) or 0
+        joined = db.scalar(select(func.count()).select_from(Participant)
+                           .where(Participant.workshop_id == workshop_id)) or 0
+    return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
+                     joined, contributed)
+
+
+def _locked(db, workshop_id: int) -> Workshop:  # noqa: ANN001 - SQLAlchemy session
+    """Load the workshop for an update (row lock on PostgreSQL, write lock on SQLite)."""
+    workshop = db.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    return workshop

@@ -1,0 +1,103 @@
+"""The facilitator's pages: Define, the lobby, the control page and the projector."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
+
+from .. import runtime_of
+from ..broadcast import render_room
+from ..services import workshops as workshop_service
+from ..services.errors import Invalid
+from .context import as_facilitator
+from .identity import facilitator_key, remember_facilitator
+from .links import facilitator_link, join_link, qr_svg
+
+bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
+
+
+def _page(template: str, code: str, **extra):  # noqa: ANN202
+    workshop, _actor = as_facilitator(code)
+    state = workshop_service.room_state(runtime_of(current_app), workshop.id)
+    key = facilitator_key(workshop.code)
+    return render_template(template, state=state, workshop=state.workshop,
+                           join_url=join_link(workshop.code),
+                           private_url=facilitator_link(workshop.code, key) if key else None,
+                           **extra)
+
+
+@bp.get("/f/<key>")
+def login(code: str, key: str):  # noqa: ANN201
+    """The facilitator's secret link: remember it in this browser, then drop it from the address."""
+    workshop = workshop_service.facilitator_login(runtime_of(current_app), code, key)
+    remember_facilitator(workshop.code, key)
+    return redirect(url_for("facilitator.control", code=workshop.code))
+
+
+@bp.get("/define")
+def define(code: str):  # noqa: ANN201
+    """Define: title and affirmative topic."""
+    return _page("facilitator/define.html", code)
+
+
+@bp.post("/define")
+def save_define(code: str):  # noqa: ANN201
+    workshop, actor = as_facilitator(code)
+    try:
+        workshop_service.update_define(runtime_of(current_app), actor, request.form)
+    except Invalid as exc:
+        return _page("facilitator/define.html", code, error=exc.message, form=request.form), 400
+    return redirect(url_for("facilitator.lobby", code=workshop.code))
+
+
+@bp.get("/lobby")
+def lobby(code: str):  # noqa: ANN201
+    """Join code, link and QR code to put on the screen while people arrive."""
+    return _page("facilitator/lobby.html", code,
+                 qr=qr_svg(join_link(as_facilitator(code)[0].code)))
+
+
+@bp.get("/facilitate")
+def control(code: str):  # noqa: ANN201
+    """The control page: where the room is, what it has shared, and the way forward."""
+    return _page("facilitator/control.html", code)
+
+
+@bp.get("/projector")
+def projector(code: str):  # noqa: ANN201
+    """The big-screen view of the room."""
+    return _page("projector.html", code, qr=qr_svg(join_link(as_facilitator(code)[0].code)))
+
+
+@bp.post("/move")
+def move(code: str):  # noqa: ANN201
+    """Step the room forward or back one phase."""
+    workshop, actor = as_facilitator(code)
+    workshop_service.move(runtime_of(current_app), actor, request.form.get("direction", ""))
+    return _after_change(workshop.id, workshop.code)
+
+
+@bp.post("/activity")
+def activity(code: str):  # noqa: ANN201
+    """Open another activity within the phase."""
+    workshop, actor = as_facilitator(code)
+    workshop_service.choose_activity(runtime_of(current_app), actor,
+                                     request.form.get("activity", ""))
+    return _after_change(workshop.id, workshop.code)
+
+
+@bp.get("/qr.svg")
+def qr(code: str) -> Response:
+    """The join QR code as an image (the join link is not secret)."""
+    workshop = workshop_service.find(runtime_of(current_app), code)
+    return Response(qr_svg(join_link(workshop.code)), mimetype="image/svg+xml")
+
+
+def _after_change(workshop_id: int, code: str):  # noqa: ANN202
+    """htmx gets the new view at once (even if its socket is down); a plain form is redirected."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(url_for("facilitator.control", code=code))
+    state = workshop_service.room_state(runtime_of(current_app), workshop_id)
+    html = render_room(state, "facilitator") + render_template("partials/_controls.html",
+                                                                state=state)
+    return htmx_response(html, 200, reswap="none")

@@ -1,0 +1,55 @@
+"""The front door: join with a code, or start a new workshop from a plan."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .. import runtime_of
+from ..services import workshops as workshop_service
+from ..services.access import normalise_code
+from ..services.errors import NotFound
+from .identity import remember_facilitator
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():  # noqa: ANN201
+    """Home: a join-code box for participants and a start button for facilitators."""
+    return render_template("home.html", code=request.args.get("code", ""))
+
+
+@bp.post("/join")
+def join_by_code():  # noqa: ANN201
+    """A participant typed a code on the home page."""
+    code = normalise_code(request.form.get("code", ""))
+    try:
+        workshop = workshop_service.find(runtime_of(current_app), code)
+    except NotFound as exc:
+        return render_template("home.html", code=request.form.get("code", ""),
+                               code_error=exc.message), 404
+    return redirect(url_for("participant.join", code=workshop.code))
+
+
+@bp.get("/j/<code>")
+def short_join(code: str):  # noqa: ANN201
+    """The short link inside the QR code."""
+    return redirect(url_for("participant.join", code=normalise_code(code)))
+
+
+@bp.get("/start")
+def start():  # noqa: ANN201
+    """Choose a plan for a new workshop."""
+    plans = runtime_of(current_app).plans
+    return render_template("start.html", plans=plans.values())
+
+
+@bp.post("/start")
+def create():  # noqa: ANN201
+    """Create the workshop; this browser becomes its facilitator."""
+    workshop, key = workshop_service.create(runtime_of(current_app),
+                                            request.form.get("plan", ""),
+                                            request.form.get("title"))
+    remember_facilitator(workshop.code, key)
+    return redirect(url_for("facilitator.define", code=workshop.code))
+

@@ -1,0 +1,29 @@
+"""The resynchronisation endpoint a browser calls on every (re)connect.
+
+Socket.IO does not replay what was pushed while a phone slept, so the browser asks here for
+the whole view, as the same fragments a push would carry.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from .. import runtime_of
+from ..broadcast import render_room
+from ..services import workshops as workshop_service
+from ..services.access import require_member
+from .context import workshop_and_actor
+
+bp = Blueprint("live", __name__, url_prefix="/w/<code>")
+
+
+@bp.get("/state")
+def state(code: str):  # noqa: ANN201
+    workshop, actor = workshop_and_actor(code)
+    require_member(actor)
+    room_state = workshop_service.room_state(runtime_of(current_app), workshop.id)
+    view = "facilitator" if actor.is_facilitator else "participant"
+    html = render_room(room_state, view)
+    if actor.is_facilitator:
+        html += render_template("partials/_controls.html", state=room_state)
+    return html

@@ -1,0 +1,76 @@
+"""The participant's pages: join (name optional), then the room on their phone."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .. import runtime_of
+from ..services import contributions as contribution_service
+from ..services import workshops as workshop_service
+from ..services.errors import ServiceError
+from .context import workshop_and_actor
+from .identity import remember_participant
+
+bp = Blueprint("participant", __name__, url_prefix="/w/<code>")
+
+
+@bp.get("/join")
+def join(code: str):  # noqa: ANN201
+    workshop, actor = workshop_and_actor(code)
+    if actor.is_facilitator:
+        return redirect(url_for("facilitator.control", code=workshop.code))
+    if actor.is_participant:
+        return redirect(url_for("participant.room", code=workshop.code))
+    return render_template("participant/join.html", workshop=workshop)
+
+
+@bp.post("/join")
+def join_submit(code: str):  # noqa: ANN201
+    workshop, actor = workshop_and_actor(code)
+    if actor.is_participant:
+        return redirect(url_for("participant.room", code=workshop.code))
+    try:
+        participant_id = workshop_service.join(runtime_of(current_app), workshop.id,
+                                               request.form.get("display_name"))
+    except ServiceError as exc:
+        return render_template("participant/join.html", workshop=workshop, error=exc.message,
+                               name=request.form.get("display_name", "")), exc.status
+    remember_participant(workshop.code, participant_id)
+    return redirect(url_for("participant.room", code=workshop.code))
+
+
+@bp.get("/")
+def room(code: str):  # noqa: ANN201
+    """The room on a phone: the phase, its question, a box to write in, and what others shared."""
+    workshop, actor = workshop_and_actor(code)
+    if actor.is_facilitator:
+        return redirect(url_for("facilitator.control", code=workshop.code))
+    if not actor.is_participant:
+        return redirect(url_for("participant.join", code=workshop.code))
+    return _render_room(workshop.id)
+
+
+@bp.post("/contribute")
+def contribute(code: str):  # noqa: ANN201
+    """The plain-form way to share, for when scripts or the live connection are unavailable."""
+    workshop, actor = workshop_and_actor(code)
+    client_id = request.form.get("client_id", "")
+    try:
+        contribution_service.contribute(runtime_of(current_app), actor,
+                                         request.form.get("activity"), request.form.get("text"),
+                                         client_id)
+    except ServiceError as exc:
+        if not actor.is_participant:
+            raise
+        return _render_room(workshop.id, error=exc.message, text=request.form.get("text", ""),
+                            client_id=client_id), exc.status
+    return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
+
+
+def _render_room(workshop_id: int, **extra):  # noqa: ANN202
+    state = workshop_service.room_state(runtime_of(current_app), workshop_id)
+    extra.setdefault("client_id", secrets.token_urlsafe(12))
+    return render_template("participant/room.html", state=state, workshop=state.workshop,
+                           sent=request.args.get("sent", ""), **extra)

@@ -1,0 +1,90 @@
+"""Socket.IO events. Identity is settled once, at connect, from the signed session cookie;
+every event then calls the same service an HTTP route would, and answers with an
+acknowledgement ``{"ok": true, ...}`` or ``{"ok": false, "error": "plain words"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import SocketIO, join_room
+
+from .. import runtime_of
+from ..broadcast import facilitator_room, room
+from ..services import contributions as contribution_service
+from ..services import workshops as workshop_service
+from ..services.access import Actor
+from ..services.errors import NotFound, ServiceError
+from .identity import actor_for
+
+
+def _actor(socketio: SocketIO) -> Actor | None:
+    saved = socketio.server.get_session(request.sid)
+    return saved.get("actor")
+
+
+def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
+    try:
+        return {"ok": True, **(call() or {})}
+    except ServiceError as exc:
+        return {"ok": False, "error": exc.message}
+
+
+def register(socketio: SocketIO) -> None:
+    """Attach the handlers to ``socketio``."""
+
+    @socketio.on("connect")
+    def connect(auth: Any = None) -> bool:
+        """A browser opens its live connection for one workshop; strangers are refused."""
+        code = auth.get("workshop") if isinstance(auth, dict) else None
+        if not isinstance(code, str):
+            return False
+        try:
+            workshop = workshop_service.find(runtime_of(current_app), code)
+        except NotFound:
+            return False
+        actor = actor_for(workshop)
+        if actor.role == "stranger":
+            return False
+        socketio.server.save_session(request.sid, {"actor": actor})
+        join_room(room(workshop.id))
+        if actor.is_facilitator:
+            join_room(facilitator_room(workshop.id))
+        return True
+
+    @socketio.on("contribute")
+    def contribute(data: Any = None) -> dict[str, Any]:
+        """A participant shares text; acknowledged only once it is committed, then pushed
+        to the whole room by the service."""
+        actor = _actor(socketio)
+        payload = data if isinstance(data, dict) else {}
+
+        def call() -> dict[str, Any]:
+            contribution, created = contribution_service.contribute(
+                runtime_of(current_app), actor, payload.get("activity"), payload.get("text"),
+                payload.get("client_id"))
+            return {"id": contribution.id, "duplicate": not created}
+
+        return _reply(call)
+
+    @socketio.on("move")
+    def move(data: Any = None) -> dict[str, Any]:
+        """The facilitator steps the room forward or back; everyone's screen follows."""
+        actor = _actor(socketio)
+        direction = data.get("direction") if isinstance(data, dict) else None
+        return _reply(lambda: {"phase": workshop_service.move(runtime_of(current_app), actor,
+                                                              str(direction))})
+
+    @socketio.on("choose_activity")
+    def choose_activity(data: Any = None) -> dict[str, Any]:
+        """The facilitator opens another activity of the current phase."""
+        actor = _actor(socketio)
+        key = data.get("activity") if isinstance(data, dict) else None
+        return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
+                                                               str(key)))
+
+    @socketio.on_error_default
+    def on_error(exc: Exception) -> dict[str, Any]:
+        current_app.logger.exception("Socket event %s failed", request.event.get("message"))
+        return {"ok": False, "error": "Something went wrong on our side. Please try again."}

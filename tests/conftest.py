@@ -1,0 +1,124 @@
+"""Shared fixtures: an app on a temporary data directory, its clients, and a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from facilitation import create_app, runtime_of, socketio_of
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture()
+def app(data_dir: Path):
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True,
+                      "SOCKETIO_ASYNC_MODE": "threading"})
+    yield app
+    runtime_of(app).store.dispose()
+
+
+@pytest.fixture()
+def runtime(app):
+    return runtime_of(app)
+
+
+@pytest.fixture()
+def socketio(app):
+    return socketio_of(app)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with code {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not listen on port {port} within {timeout} s")
+
+
+class ServerProcess:
+    """``python app.py`` as a facilitator would run it, on a free loopback port."""
+
+    def __init__(self, data_dir: Path, log_path: Path) -> None:
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServerProcess:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1",
+                 "--port", str(self.port), "--data-dir", str(self.data_dir)],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to clean up, like a crash or a pulled plug."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture()
+def server(tmp_path: Path):
+    """A real server process; tests may kill and start it again on the same data."""
+    process = ServerProcess(tmp_path / "server-data", tmp_path / "server.log").start()
+    yield process
+    process.stop()
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = ("Browser tests need Debian's Chromium at /usr/bin/chromium "
+               "(apt-get install -y chromium).")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " In CI the browser tests must run, so this is a failure.")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Use Debian's Chromium, never a downloaded browser; quiet on a closed network."""
+    _require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     "--disable-quic"]}
