@@ -19,11 +19,6 @@ from ..services.errors import NotFound, ServiceError
 from .identity import actor_for
 
 
-def _actor(socketio: SocketIO) -> Actor | None:
-    saved = socketio.server.get_session(request.sid)
-    return saved.get("actor")
-
-
 def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
     try:
         return {"ok": True, **(call() or {})}
@@ -33,6 +28,11 @@ def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
 
 def register(socketio: SocketIO) -> None:
     """Attach the handlers to ``socketio``."""
+    # Who each live connection belongs to; a connection lives in one process only.
+    actors: dict[str, Actor] = {}
+
+    def _actor() -> Actor:
+        return actors.get(request.sid) or Actor(0, "stranger")
 
     @socketio.on("connect")
     def connect(auth: Any = None) -> bool:
@@ -47,17 +47,21 @@ def register(socketio: SocketIO) -> None:
         actor = actor_for(workshop)
         if actor.role == "stranger":
             return False
-        socketio.server.save_session(request.sid, {"actor": actor})
+        actors[request.sid] = actor
         join_room(room(workshop.id))
         if actor.is_facilitator:
             join_room(facilitator_room(workshop.id))
         return True
 
+    @socketio.on("disconnect")
+    def disconnect(_reason: Any = None) -> None:
+        actors.pop(request.sid, None)
+
     @socketio.on("contribute")
     def contribute(data: Any = None) -> dict[str, Any]:
         """A participant shares text; acknowledged only once it is committed, then pushed
         to the whole room by the service."""
-        actor = _actor(socketio)
+        actor = _actor()
         payload = data if isinstance(data, dict) else {}
 
         def call() -> dict[str, Any]:
@@ -71,7 +75,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("move")
     def move(data: Any = None) -> dict[str, Any]:
         """The facilitator steps the room forward or back; everyone's screen follows."""
-        actor = _actor(socketio)
+        actor = _actor()
         direction = data.get("direction") if isinstance(data, dict) else None
         return _reply(lambda: {"phase": workshop_service.move(runtime_of(current_app), actor,
                                                               str(direction))})
@@ -79,7 +83,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("choose_activity")
     def choose_activity(data: Any = None) -> dict[str, Any]:
         """The facilitator opens another activity of the current phase."""
-        actor = _actor(socketio)
+        actor = _actor()
         key = data.get("activity") if isinstance(data, dict) else None
         return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
                                                                str(key)))

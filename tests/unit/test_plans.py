@@ -1,0 +1,161 @@
+"""Plan files: every shipped plan loads, and every kind of mistake is named precisely."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from facilitation.config import PROJECT_ROOT
+from facilitation.plans import PlanError, load_plan_file, load_plans, parse_plan
+
+SHIPPED = PROJECT_ROOT / "workshops"
+
+
+def valid_plan() -> dict:
+    activity = {"key": "hopes", "title": "Hopes", "kind": "wall", "prompt": "What do you hope for?",
+                "minutes": 10}
+    return {
+        "title": "Test plan", "summary": "A plan for tests.", "duration_minutes": 60,
+        "topic": {"title": "At our best", "question": "When are we at our best?"},
+        "agreements": ["Anonymous by default."],
+        "support_note": "Talk to someone you trust.",
+        "phases": {phase: {"intro": f"{phase} intro", "activities": [
+            {**activity, "key": f"{phase}-hopes"}]}
+            for phase in ("define", "discover", "dream", "design", "deliver")},
+    }
+
+
+def test_every_shipped_plan_loads() -> None:
+    plans = load_plans(SHIPPED)
+    assert {"at-our-best-with-each-other", "one-day", "team-90-minutes"} <= set(plans)
+    for plan in plans.values():
+        assert set(plan.phases) == {"define", "discover", "dream", "design", "deliver"}
+        assert all(phase.activities for phase in plan.phases.values())
+
+
+def test_default_plan_covers_the_whole_cycle_with_its_method() -> None:
+    plan = load_plans(SHIPPED)["at-our-best-with-each-other"]
+    kinds = {a.kind for a in plan.activities.values()}
+    assert {"interview", "themes", "dreams", "propositions", "commitments", "pulse"} <= kinds
+    interview = next(a for a in plan.activities.values() if a.kind == "interview")
+    assert interview.phase == "discover" and len(interview.questions) >= 3
+
+
+def test_a_valid_plan_parses() -> None:
+    plan = parse_plan("t", valid_plan(), "t.yaml")
+    assert plan.first_activity("dream").key == "dream-hopes"
+    assert plan.activity("dream-hopes").anonymous is True
+    assert plan.first_activity("lobby") is None
+
+
+def _broken(change) -> dict:  # noqa: ANN001
+    data = copy.deepcopy(valid_plan())
+    change(data)
+    return data
+
+
+def _set(path: list, value):  # noqa: ANN001, ANN202
+    def change(data: dict) -> None:
+        target = data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+    return change
+
+
+def _delete(path: list):  # noqa: ANN202
+    def change(data: dict) -> None:
+        target = data
+        for part in path[:-1]:
+            target = target[part]
+        del target[path[-1]]
+    return change
+
+
+DREAM_ACTIVITY = ["phases", "dream", "activities", 0]
+
+MALFORMED = [
+    ("missing title", _delete(["title"]), "title", "is missing"),
+    ("unknown field", _set(["colour"], "blue"), "", "unknown field 'colour'"),
+    ("title too long", _set(["title"], "x" * 121), "title", "limit is 120"),
+    ("duration as text", _set(["duration_minutes"], "an hour"), "duration_minutes",
+     "whole number"),
+    ("duration zero", _set(["duration_minutes"], 0), "duration_minutes", "between 1 and 1440"),
+    ("topic missing", _delete(["topic"]), "topic", "is missing"),
+    ("topic question missing", _delete(["topic", "question"]), "topic.question", "is missing"),
+    ("agreements not a list", _set(["agreements"], "be kind"), "agreements", "must be a list"),
+    ("phase missing", _delete(["phases", "deliver"]), "phases", "deliver phase is missing"),
+    ("unknown phase", _set(["phases", "destiny"], {}), "phases", "unknown field 'destiny'"),
+    ("no activities", _set(["phases", "dream", "activities"], []), "phases.dream.activities",
+     "at least one activity"),
+    ("bad key", _set(DREAM_ACTIVITY + ["key"], "Dream Hopes"), "phases.dream.activities[0].key",
+     "lowercase"),
+    ("unknown kind", _set(DREAM_ACTIVITY + ["kind"], "poll"), "phases.dream.activities[0].kind",
+     "not a kind of activity"),
+    ("minutes negative", _set(DREAM_ACTIVITY + ["minutes"], -5),
+     "phases.dream.activities[0].minutes", "between 1 and 480"),
+    ("anonymous not boolean", _set(DREAM_ACTIVITY + ["anonymous"], "yes"),
+     "phases.dream.activities[0].anonymous", "true or false"),
+    ("dots on a wall", _set(DREAM_ACTIVITY + ["dots"], 3), "phases.dream.activities[0].dots",
+     "only applies to dreams or propositions"),
+    ("interview without questions", _set(DREAM_ACTIVITY + ["kind"], "interview"),
+     "phases.dream.activities[0].questions", "interview needs"),
+    ("prompt empty", _set(DREAM_ACTIVITY + ["prompt"], "   "),
+     "phases.dream.activities[0].prompt", "must be text"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "where", "problem"), MALFORMED,
+                         ids=[case[0] for case in MALFORMED])
+def test_malformed_plans_name_file_field_and_problem(case, change, where, problem) -> None:  # noqa: ANN001
+    with pytest.raises(PlanError) as caught:
+        parse_plan("broken", _broken(change), "broken.yaml")
+    assert caught.value.source == "broken.yaml"
+    assert caught.value.where == where
+    assert problem in caught.value.problem
+    assert str(caught.value).startswith("broken.yaml: ")
+
+
+def test_duplicate_activity_keys_are_refused() -> None:
+    data = valid_plan()
+    data["phases"]["dream"]["activities"][0]["key"] = "define-hopes"
+    with pytest.raises(PlanError, match=r"phases.dream.activities\[0\].key: 'define-hopes' is used twice"):
+        parse_plan("dup", data, "dup.yaml")
+
+
+def test_phases_out_of_order_are_refused() -> None:
+    data = valid_plan()
+    data["phases"] = dict(reversed(list(data["phases"].items())))
+    with pytest.raises(PlanError, match="must be in the order define, discover"):
+        parse_plan("order", data, "order.yaml")
+
+
+def test_pulse_needs_exactly_four_questions() -> None:
+    data = valid_plan()
+    data["phases"]["deliver"]["activities"][0].update(kind="pulse", pulse_questions=["a", "b", "c"])
+    with pytest.raises(PlanError, match=r"pulse_questions: must have between 4 and 4 items, not 3"):
+        parse_plan("pulse", data, "pulse.yaml")
+
+
+def test_invalid_yaml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: [unclosed\nsummary: x\n", encoding="utf-8")
+    with pytest.raises(PlanError, match=r"^bad.yaml: line \d+: is not valid YAML"):
+        load_plan_file(path)
+
+
+def test_a_yaml_list_instead_of_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text(yaml.safe_dump(["a", "b"]), encoding="utf-8")
+    with pytest.raises(PlanError, match="^list.yaml: must be a mapping"):
+        load_plan_file(path)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("title: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(PlanError, match="^latin.yaml: is not UTF-8 text"):
+        load_plan_file(path)
