@@ -53,8 +53,7 @@ def save_define(code: str):  # noqa: ANN201
 @bp.get("/lobby")
 def lobby(code: str):  # noqa: ANN201
     """Join code, link and QR code to put on the screen while people arrive."""
-    return _page("facilitator/lobby.html", code,
-                 qr=qr_svg(join_link(as_facilitator(code)[0].code)))
+    return _page("facilitator/lobby.html", code)
 
 
 @bp.get("/facilitate")
@@ -66,7 +65,7 @@ def control(code: str):  # noqa: ANN201
 @bp.get("/projector")
 def projector(code: str):  # noqa: ANN201
     """The big-screen view of the room."""
-    return _page("projector.html", code, qr=qr_svg(join_link(as_facilitator(code)[0].code)))
+    return _page("projector.html", code)
 
 
 @bp.post("/move")

@@ -6,6 +6,8 @@ address, the local-network address the server found at start-up, or the address 
 
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import current_app, request, url_for
 
@@ -25,5 +27,7 @@ def facilitator_link(code: str, key: str) -> str:
 
 def qr_svg(data: str, scale: int = 8) -> str:
     """An SVG QR code drawn on the server: no network and no script needed to show it."""
-    qr = segno.make(data, error="m")
-    return qr.svg_inline(scale=scale, dark="#000", light="#fff", omitsize=True)
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=scale, dark="#000", light="#fff",
+                                     xmldecl=False, svgns=True, omitsize=True)
+    return buffer.getvalue().decode("ascii")
