@@ -81,6 +81,11 @@ class ServerProcess:
         wait_for_port(self.port, self.process)
         return self
 
+    def restart(self) -> ServerProcess:
+        """Start again on the same port and data, as a facilitator would after a crash."""
+        self.stop()
+        return self.start()
+
     def kill(self) -> None:
         """SIGKILL: no chance to clean up, like a crash or a pulled plug."""
         if self.process and self.process.poll() is None:
