@@ -3,9 +3,18 @@ but no view ever renders it for an anonymous activity (see services.contribution
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -33,6 +42,8 @@ class Workshop(Base):
     phase: Mapped[str] = mapped_column(String(20), default="lobby")
     activity_key: Mapped[str | None] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    spotlight: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -59,4 +70,264 @@ class Contribution(Base):
     author_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActivityState(Base):
+    """What the facilitator has set for one activity: timer, lock, reveal, dots."""
+
+    __tablename__ = "activity_states"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    activity_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    dots: Mapped[int | None] = mapped_column(Integer)
+    timer_seconds: Mapped[int | None] = mapped_column(Integer)
+    timer_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_elapsed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PairGroup(Base):
+    """Two people (or three, when numbers are odd) interviewing each other."""
+
+    __tablename__ = "pair_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    table_label: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PairMember(Base):
+    __tablename__ = "pair_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("pair_groups.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Story(Base):
+    """An interview story, captured by the interviewer about their partner."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("pair_groups.id", ondelete="SET NULL"))
+    recorder_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    teller_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    headline: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    enablers: Mapped[str | None] = mapped_column(Text)
+    values: Mapped[str | None] = mapped_column(Text)
+    wishes: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    quote_consent: Mapped[str] = mapped_column(String(10), default="none")
+    sharing: Mapped[str] = mapped_column(String(10), default="pair")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Theme(Base):
+    """A life-giving force of the group's positive core."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[str] = mapped_column(String(12), default="facilitator")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThemeLink(Base):
+    """A card (contribution) or story grouped under a theme, so themes trace back."""
+
+    __tablename__ = "theme_links"
+
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class ThemeHistory(Base):
+    """The theme board before each change, so the facilitator can undo."""
+
+    __tablename__ = "theme_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    snapshot: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggestionDecision(Base):
+    """The facilitator accepted or rejected a suggested grouping (by its signature)."""
+
+    __tablename__ = "suggestion_decisions"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(10))
+
+
+class ItemTheme(Base):
+    """A dream statement (or other item) that builds on a theme of the positive core."""
+
+    __tablename__ = "item_themes"
+
+    item_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"),
+                                          primary_key=True)
+
+
+class Vote(Base):
+    """One dot. Totals stay hidden until the facilitator reveals them."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(12))
+    target_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DesignArea(Base):
+    __tablename__ = "design_areas"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Proposition(Base):
+    """A provocative proposition; ``version`` guards against silent overwrites."""
+
+    __tablename__ = "propositions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    design_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("design_areas.id", ondelete="SET NULL"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    participant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PropositionRevision(Base):
+    __tablename__ = "proposition_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposition_id: Mapped[int] = mapped_column(
+        ForeignKey("propositions.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Commitment(Base):
+    """What someone will do, by when, with a first step within a week."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(12), default="personal")
+    what: Mapped[str] = mapped_column(Text)
+    owner_name: Mapped[str | None] = mapped_column(String(80))
+    helpers: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date)
+    first_step: Mapped[str] = mapped_column(Text)
+    first_step_due: Mapped[date] = mapped_column(Date)
+    support_needed: Mapped[str | None] = mapped_column(Text)
+    how_we_know: Mapped[str | None] = mapped_column(Text)
+    proposition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("propositions.id", ondelete="SET NULL"))
+    participant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActionTeam(Base):
+    __tablename__ = "action_teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    proposition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("propositions.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActionTeamMember(Base):
+    __tablename__ = "action_team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("action_teams.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    display_name: Mapped[str | None] = mapped_column(String(40))
+
+
+class PulseResponse(Base):
+    """The check-out: four answers from 1 to 5 and one word, once per person."""
+
+    __tablename__ = "pulse_responses"
+    __table_args__ = (UniqueConstraint("workshop_id", "activity_key", "participant_id",
+                                       name="uq_pulse_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    activity_key: Mapped[str] = mapped_column(String(40))
+    participant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"))
+    answer_1: Mapped[int] = mapped_column(Integer)
+    answer_2: Mapped[int] = mapped_column(Integer)
+    answer_3: Mapped[int] = mapped_column(Integer)
+    answer_4: Mapped[int] = mapped_column(Integer)
+    word: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
