@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from .helpers import advance, assert_accessible, join_as_participant, start_workshop
 
 pytestmark = pytest.mark.e2e
 
 
-def test_contribution_reaches_facilitator_and_projector_live(server, browser: Browser) -> None:
-    facilitator_context = browser.new_context(bypass_csp=True)
+def test_contribution_reaches_facilitator_and_projector_live(server, new_context) -> None:
+    facilitator_context = new_context()
     facilitator = facilitator_context.new_page()
     facilitator.goto(server.url + "/")
     assert_accessible(facilitator, "home page")
@@ -26,7 +26,7 @@ def test_contribution_reaches_facilitator_and_projector_live(server, browser: Br
     expect(projector.locator("#join-panel .code")).to_have_text(code)
     assert_accessible(projector, "projector in the lobby")
 
-    phone = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740},
+    phone = new_context(viewport={"width": 360, "height": 740},
                                 is_mobile=True, has_touch=True)
     participant = join_as_participant(phone, server.url, code)
     expect(participant.locator("#phase-panel")).to_contain_text("We will start soon")
