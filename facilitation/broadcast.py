@@ -50,7 +50,7 @@ class SocketBroadcaster:
             state = workshop_service.room_state(self.runtime, workshop_id)
             html = render_template("partials/_push_contribution.html", state=state,
                                    contribution=contribution)
-        self.socketio.emit(FRAGMENT_EVENT, html, to=room(workshop_id))
+        self.send(room(workshop_id), html)
 
     def workshop_changed(self, workshop_id: int) -> None:
         """The phase, activity, topic or head count changed: refresh every screen's view."""
@@ -59,8 +59,8 @@ class SocketBroadcaster:
             state = workshop_service.room_state(self.runtime, workshop_id)
             everyone = render_room(state, "room")
             controls = render_template("partials/_controls.html", state=state)
-        self.socketio.emit(FRAGMENT_EVENT, everyone, to=room(workshop_id))
-        self.socketio.emit(FRAGMENT_EVENT, controls, to=facilitator_room(workshop_id))
+        self.send(room(workshop_id), everyone)
+        self.send(facilitator_room(workshop_id), controls)
 
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined: only the head count changes, so only it is pushed."""
@@ -68,4 +68,8 @@ class SocketBroadcaster:
         with self.app.app_context():
             state = workshop_service.room_state(self.runtime, workshop_id)
             html = render_template("partials/_counts.html", state=state)
-        self.socketio.emit(FRAGMENT_EVENT, html, to=room(workshop_id))
+        self.send(room(workshop_id), html)
+
+    def send(self, to: str, html: str) -> None:
+        """The one place fragments leave the server (batching can wrap it)."""
+        self.socketio.emit(FRAGMENT_EVENT, html, to=to)
