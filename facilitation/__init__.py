@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from . import config as settings
 from .broadcast import SocketBroadcaster
 from .plans import load_plans
-from .services import Runtime
+from .services import Runtime, presence
 from .store import Store
 
 
@@ -39,6 +39,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
                       broadcaster=broadcaster)
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
+    if store.engine.dialect.name == "sqlite":
+        # One process owns a SQLite file: nobody is connected until browsers reconnect.
+        presence.forget_all_connections(runtime)
 
     CSRFProtect(app)
     HTMX(app)

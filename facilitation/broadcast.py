@@ -1,18 +1,23 @@
 """Render fragments once per change and push them to the workshop's Socket.IO rooms.
 
 Every fragment's root carries an id and ``hx-swap-oob``, so a browser hands the whole push to
-htmx and never builds HTML itself. Two rooms per workshop: everyone who joined, and the
-facilitator's screens (control page and projector), which also get the controls.
+htmx and never builds HTML itself. Rooms per workshop: everyone who joined (``room``), the
+facilitator's screens (``facilitator_room``: control page and projector) and one per
+participant (``person_room``) for what concerns only them. What differs per person is never
+rendered in a broadcast: the push asks those browsers to fetch their own part over HTTP.
 """
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, g, render_template
 from flask_socketio import SocketIO
 
 from .services import Runtime
 from .services import contributions as contribution_service
-from .services import workshops as workshop_service
+from .services import room as room_model
 
 FRAGMENT_EVENT = "fragment"
 
@@ -27,9 +32,19 @@ def facilitator_room(workshop_id: int) -> str:
     return f"w:{workshop_id}:facilitator"
 
 
-def render_room(state: workshop_service.RoomState, view: str) -> str:
+def person_room(participant_id: str) -> str:
+    """Every tab of one participant."""
+    return f"p:{participant_id}"
+
+
+def render_room(state: room_model.RoomState, view: str) -> str:
     """The fragments a view needs to show the whole room; used for pushes and resyncs alike."""
     return render_template("partials/_room.html", state=state, view=view)
+
+
+def render_facilitator(view: room_model.FacilitatorView) -> str:
+    """The facilitator's own fragments: the controls and the activity's working panel."""
+    return render_template("partials/_facilitator_bag.html", fv=view, state=view.room)
 
 
 class SocketBroadcaster:
@@ -40,35 +55,89 @@ class SocketBroadcaster:
         self.socketio = socketio
         self.runtime: Runtime | None = None
 
+    @contextmanager
+    def _rendering(self) -> Iterator[None]:
+        """An app context for rendering a broadcast, marked so that forms in it carry no
+        session's CSRF token (see web.csrf_field)."""
+        with self.app.app_context():
+            g.broadcast = True
+            yield
+
+    def _rt(self) -> Runtime:
+        assert self.runtime is not None, "create_app() attaches the runtime"
+        return self.runtime
+
     def contribution_added(self, workshop_id: int, contribution_id: int) -> None:
         """Append one card to every screen showing that activity's wall."""
-        assert self.runtime is not None
-        contribution = contribution_service.get_visible(self.runtime, workshop_id, contribution_id)
+        contribution = contribution_service.get_visible(self._rt(), workshop_id, contribution_id)
         if contribution is None:
             return
-        with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
-            html = render_template("partials/_push_contribution.html", state=state,
-                                   contribution=contribution)
-        self.send(room(workshop_id), html)
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
+            everyone = render_template("partials/_push_contribution.html", state=state,
+                                       contribution=contribution)
+            facilitator = render_template("partials/_push_facilitator_card.html", state=state,
+                                          contribution=contribution)
+        self.send(room(workshop_id), everyone)
+        self.send(facilitator_room(workshop_id), facilitator)
 
     def workshop_changed(self, workshop_id: int) -> None:
-        """The phase, activity, topic or head count changed: refresh every screen's view."""
-        assert self.runtime is not None
-        with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
-            everyone = render_room(state, "room")
-            controls = render_template("partials/_controls.html", state=state)
+        """Phase, activity, topic or settings changed: refresh every screen's whole view."""
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
+            everyone = render_room(state, "room") + render_template(
+                "partials/_refetch.html", target="my-panel", state=state)
         self.send(room(workshop_id), everyone)
-        self.send(facilitator_room(workshop_id), controls)
+        self._facilitator(workshop_id)
+
+    def board_changed(self, workshop_id: int) -> None:
+        """Cards, stories or themes changed: the shared board and the facilitator's panel."""
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
+            html = render_template("partials/_board_bag.html", state=state)
+        self.send(room(workshop_id), html)
+        self._facilitator(workshop_id)
+
+    def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None:
+        """Pairs were formed or changed: those people (None: everyone) fetch their own panel."""
+        self._ask_to_refetch(workshop_id, participant_ids, "my-panel")
+        self._facilitator(workshop_id)
+
+    def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None:
+        """A story or quote answer changed: its recorder and teller refresh their quotes
+        panel, and the room's story board follows (it may have been shared)."""
+        self._ask_to_refetch(workshop_id, participant_ids, "my-quotes")
+        self.board_changed(workshop_id)
+
+    def timer_changed(self, workshop_id: int) -> None:
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
+            html = render_template("partials/_timer.html", state=state)
+        self.send(room(workshop_id), html)
 
     def presence_changed(self, workshop_id: int) -> None:
-        """Someone joined: only the head count changes, so only it is pushed."""
-        assert self.runtime is not None
-        with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
+        """Someone joined, arrived or left: only the head counts change."""
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
             html = render_template("partials/_counts.html", state=state)
         self.send(room(workshop_id), html)
+
+    def _ask_to_refetch(self, workshop_id: int, participant_ids: Iterable[str] | None,
+                        target: str) -> None:
+        with self._rendering():
+            state = room_model.room_state(self._rt(), workshop_id)
+            html = render_template("partials/_refetch.html", target=target, state=state)
+        if participant_ids is None:
+            self.send(room(workshop_id), html)
+            return
+        for participant_id in set(participant_ids):
+            if participant_id:
+                self.send(person_room(participant_id), html)
+
+    def _facilitator(self, workshop_id: int) -> None:
+        with self._rendering():
+            html = render_facilitator(room_model.facilitator_view(self._rt(), workshop_id))
+        self.send(facilitator_room(workshop_id), html)
 
     def send(self, to: str, html: str) -> None:
         """The one place fragments leave the server (batching can wrap it)."""

@@ -3,6 +3,7 @@ who may do it, validates it, commits it, and then asks the broadcaster to tell t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,6 +19,14 @@ class Broadcaster(Protocol):
     def workshop_changed(self, workshop_id: int) -> None: ...
 
     def presence_changed(self, workshop_id: int) -> None: ...
+
+    def board_changed(self, workshop_id: int) -> None: ...
+
+    def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None: ...
+
+    def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None: ...
+
+    def timer_changed(self, workshop_id: int) -> None: ...
 
 
 @dataclass

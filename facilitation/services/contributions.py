@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import cycle
 from ..store import Contribution, Participant, Workshop
+from ..store.models import ActivityState
 from . import Runtime
 from .access import Actor, require_member
 from .errors import Conflict, Invalid, NotFound
@@ -44,6 +45,12 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
             if activity is None or activity.key != workshop.activity_key:
                 raise Conflict("The facilitator has moved the room on. Your text is still "
                                "in the box: check the new question and send it again.")
+            if activity.kind not in cycle.COMPOSER_KINDS:
+                raise Conflict("This activity has its own form. Your text is still in the box.")
+            settings = db.get(ActivityState, (workshop.id, activity.key))
+            if settings is not None and settings.locked:
+                raise Conflict("The facilitator has closed this activity for new "
+                               "contributions. Your text is still in the box.")
             author = None
             if not activity.anonymous and actor.participant_id:
                 participant = db.get(Participant, actor.participant_id)

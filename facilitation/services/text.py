@@ -18,6 +18,12 @@ LIMITS = {
     "topic_question": 500,
     "organisation": 120,
     "facilitator_name": 80,
+    "headline": 200,
+    "story_notes": 4000,
+    "story_field": 1000,
+    "quote": 500,
+    "theme_name": 80,
+    "pair_code": 8,
 }
 
 

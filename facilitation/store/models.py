@@ -54,6 +54,8 @@ class Participant(Base):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     display_name: Mapped[str | None] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Open live connections (tabs) of this person; > 0 means present in the room now.
+    connections: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Contribution(Base):
@@ -99,7 +101,12 @@ class PairGroup(Base):
                                              index=True)
     activity_key: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, default=1)
+    number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     table_label: Mapped[str | None] = mapped_column(String(40))
+    # Four digits a person can read to a colleague to pair up by choice.
+    join_code: Mapped[str | None] = mapped_column(String(8))
+    # Who asks now: the member at this position interviews the next one round the group.
+    turn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -11,8 +11,9 @@ from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
 from .. import runtime_of
-from ..broadcast import facilitator_room, room
+from ..broadcast import facilitator_room, person_room, room
 from ..services import contributions as contribution_service
+from ..services import pairs, presence
 from ..services import workshops as workshop_service
 from ..services.access import Actor
 from ..services.errors import NotFound, ServiceError
@@ -51,11 +52,18 @@ def register(socketio: SocketIO) -> None:
         join_room(room(workshop.id))
         if actor.is_facilitator:
             join_room(facilitator_room(workshop.id))
+        else:
+            join_room(person_room(actor.participant_id))
+            rt = runtime_of(current_app)
+            presence.connected(rt, actor.participant_id, +1)
+            pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
         return True
 
     @socketio.on("disconnect")
     def disconnect(_reason: Any = None) -> None:
-        actors.pop(request.sid, None)
+        actor = actors.pop(request.sid, None)
+        if actor is not None and actor.is_participant:
+            presence.connected(runtime_of(current_app), actor.participant_id, -1)
 
     @socketio.on("contribute")
     def contribute(data: Any = None) -> dict[str, Any]:

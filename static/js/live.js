@@ -23,8 +23,11 @@
   var form = document.getElementById("composer");
   var textarea = document.getElementById("composer-text");
   var statusLine = document.getElementById("composer-status");
+  var composerSection = document.getElementById("composer-section");
+  var csrfMeta = document.querySelector("meta[name=csrf-token]");
   var pendingNew = 0;
   var announceTimer = null;
+  var lastFocusId = null;
 
   function store(key, value) {
     try {
@@ -97,12 +100,9 @@
       }
     });
     if (!template.content.children.length) { return; }
-    var focusedId = document.activeElement && document.activeElement.id;
+    rememberFocus();
     htmx.swap(document.body, template.innerHTML, { swapStyle: "none" });
-    if (focusedId && document.activeElement === document.body) {
-      var again = document.getElementById(focusedId);
-      if (again) { again.focus(); }
-    }
+    afterSwap();
     var newPhase = document.getElementById("phase-panel");
     if (newPhase && before && before !== newPhase.dataset.phase + "/" + newPhase.dataset.activity) {
       var title = newPhase.querySelector(".activity-title");
@@ -110,6 +110,75 @@
     }
     if (newCards) { announceNewCards(newCards); }
   }
+
+  /* Keep keyboard and screen-reader users where they were when part of the page is redrawn:
+     refocus the element with the same id, or the nearest identified container. */
+  function rememberFocus() {
+    var active = document.activeElement;
+    if (!active || active === document.body) { return; }
+    var holder = active.id ? active : active.closest("[id]");
+    lastFocusId = holder ? holder.id : null;
+  }
+
+  function restoreFocus() {
+    if (!lastFocusId || (document.activeElement && document.activeElement !== document.body)) { return; }
+    var again = document.getElementById(lastFocusId);
+    if (again) {
+      if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) { again.setAttribute("tabindex", "-1"); }
+      again.focus();
+    }
+    lastFocusId = null;
+  }
+
+  function draftKeyOf(field) { return "appreciate:draft:" + code + ":" + field.dataset.draft; }
+
+  /* Fields marked data-draft (story notes and the like) are kept on the phone as they are
+     typed, and put back whenever their form is redrawn, until the server has saved them. */
+  function restoreDrafts() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-draft]"), function (field) {
+      var saved = load(draftKeyOf(field), null);
+      if (saved !== null && field.value !== saved) { field.value = saved; }
+    });
+  }
+
+  function syncComposer() {
+    var target = document.getElementById("composer-target");
+    if (composerSection && target) { composerSection.hidden = target.dataset.composer !== "yes"; }
+  }
+
+  function afterSwap() {
+    restoreFocus();
+    restoreDrafts();
+    syncComposer();
+    tickTimer();
+  }
+
+  /* ---- the activity timer: the server sends when it ends; every screen counts down ---- */
+
+  var announcedFor = {};
+
+  function clock(seconds) {
+    var sign = seconds < 0 ? "-" : "";
+    var abs = Math.abs(seconds);
+    var rest = abs % 60;
+    return sign + Math.floor(abs / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function tickTimer() {
+    var timer = document.getElementById("timer");
+    if (!timer || !timer.dataset.endsAt) { return; }
+    var endsAt = parseInt(timer.dataset.endsAt, 10);
+    var left = Math.round((endsAt - Date.now()) / 1000);
+    var face = timer.querySelector(".timer-clock");
+    var words = timer.querySelector(".timer-words");
+    if (face) { face.textContent = clock(left); }
+    if (words) { words.textContent = left > 0 ? clock(left) + " left." : "Time is up."; }
+    var seen = announcedFor[endsAt] || (announcedFor[endsAt] = {});
+    if (left <= 60 && left > 50 && !seen.minute) { seen.minute = true; announce("One minute left."); }
+    if (left <= 0 && left > -10 && !seen.up) { seen.up = true; announce("Time is up."); }
+  }
+
+  window.setInterval(tickTimer, 1000);
 
   function resync() {
     return fetch(stateUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
@@ -131,6 +200,45 @@
     setConnection("reconnecting", "Reconnecting… your text is safe.");
   });
   socket.on("fragment", applyFragments);
+
+  /* htmx requests carry the CSRF token (forms also post it) and keep focus in place. */
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (csrfMeta) { event.detail.headers["X-CSRFToken"] = csrfMeta.content; }
+  });
+  document.body.addEventListener("htmx:beforeRequest", rememberFocus);
+  document.body.addEventListener("htmx:afterSettle", afterSwap);
+  document.body.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.draft) {
+      store(draftKeyOf(event.target), event.target.value);
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form && form.id === "story-form") {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-draft]"), function (field) {
+        store(draftKeyOf(field), null);
+      });
+    }
+  });
+
+  /* Drag a card onto a theme: the same request as the "Move to" menu, for mouse users. */
+  document.body.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest("[data-item]");
+    if (item) { event.dataTransfer.setData("text/plain", item.dataset.item); }
+  });
+  document.body.addEventListener("dragover", function (event) {
+    if (event.target.closest && event.target.closest(".drop-zone")) { event.preventDefault(); }
+  });
+  document.body.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest(".drop-zone");
+    var board = zone && zone.closest("[data-move-url]");
+    var ref = event.dataTransfer.getData("text/plain");
+    if (!zone || !board || !ref) { return; }
+    event.preventDefault();
+    htmx.ajax("POST", board.dataset.moveUrl, { values: { item: ref, theme: zone.dataset.theme }, swap: "none" });
+  });
+
+  afterSwap();
 
   /* ---- the composer: drafts and the outbox ---- */
 

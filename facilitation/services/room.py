@@ -1,0 +1,200 @@
+"""The read model: the room as a page or pushed fragment shows it at one moment.
+
+Three views: what everyone sees (``room_state``), what only the facilitator sees
+(``facilitator_view``) and what one participant sees of their own part (``my_view``).
+Hidden items are left out of every view but the facilitator's moderation list; authorship of
+anonymous items is never part of any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from .. import cycle
+from ..plans import Activity, Plan
+from ..store import Contribution, Participant, Workshop
+from ..store.models import ActivityState, Story
+from . import Runtime
+from .activities import Timer, timer_of
+from .errors import NotFound
+from .pairs import Group, MyPair, current_round, groups_of_round, my_pair
+from .stories import StoryView, pending_quotes, room_stories, stories_for_member
+from .themes import Board, BoardItem, board, decided_signatures
+from .workshops import plan_for
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """Everything everyone may see about the room."""
+
+    workshop: Workshop
+    plan: Plan
+    phase: cycle.Phase
+    activity: Activity | None
+    contributions: list[Contribution]
+    joined: int
+    present: int
+    contributed: int
+    timer: Timer | None
+    locked: bool
+    revealed: bool
+    spotlight: BoardItem | None
+    stories: list[StoryView] = field(default_factory=list)
+    board: Board | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.activity.kind if self.activity else None
+
+    @property
+    def accepting(self) -> bool:
+        """True while the current activity takes wall contributions."""
+        return (self.phase.open_for_contributions and self.activity is not None
+                and self.activity.kind in cycle.COMPOSER_KINDS and not self.locked)
+
+
+def discover_card_keys(plan: Plan) -> list[str]:
+    """Activities whose cards can be grouped into themes: Discover's shared walls."""
+    return [a.key for a in plan.phases["discover"].activities if a.kind == "wall"]
+
+
+def _settings(db: Session, workshop_id: int, key: str) -> ActivityState | None:
+    return db.get(ActivityState, (workshop_id, key))
+
+
+def _spotlight(db: Session, workshop: Workshop) -> BoardItem | None:
+    kind, _, number = (workshop.spotlight or "").partition(":")
+    if not number.isdigit():
+        return None
+    if kind == "contribution":
+        item = db.get(Contribution, int(number))
+        text = item.body if item else ""
+    elif kind == "story":
+        item = db.get(Story, int(number))
+        text = item.headline if item else ""
+    else:
+        return None
+    if item is None or item.hidden or item.workshop_id != workshop.id:
+        return None
+    return BoardItem(kind, item.id, text)
+
+
+def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
+    workshop = db.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    plan = plan_for(rt, workshop.plan_name)
+    activity = plan.activity(workshop.activity_key)
+    contributions: list[Contribution] = []
+    contributed = 0
+    timer, locked, revealed = None, False, False
+    stories: list[StoryView] = []
+    themes: Board | None = None
+    if activity is not None:
+        shown = (Contribution.workshop_id == workshop_id,
+                 Contribution.activity_key == activity.key,
+                 Contribution.hidden.is_(False))
+        contributions = list(db.scalars(select(Contribution).where(*shown)
+                                        .order_by(Contribution.id)))
+        contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
+                                .where(*shown)) or 0
+        settings = _settings(db, workshop_id, activity.key)
+        timer = timer_of(settings, activity.minutes)
+        locked = bool(settings and settings.locked)
+        revealed = bool(settings and settings.revealed)
+        if activity.kind == "interview":
+            stories = room_stories(db, workshop_id)
+            contributed = db.scalar(select(func.count(Story.id)).where(
+                Story.workshop_id == workshop_id, Story.activity_key == activity.key)) or 0
+        if activity.kind in ("themes", "dreams", "propositions"):
+            themes = board(db, workshop_id, discover_card_keys(plan))
+    joined, present = db.execute(
+        select(func.count(), func.coalesce(func.sum(
+            case((Participant.connections > 0, 1), else_=0)), 0))
+        .where(Participant.workshop_id == workshop_id)).one()
+    return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
+                     joined, int(present), contributed, timer, locked, revealed,
+                     _spotlight(db, workshop), stories, themes)
+
+
+def room_state(rt: Runtime, workshop_id: int) -> RoomState:
+    """Read the room as everyone currently sees it."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id)
+
+
+@dataclass(frozen=True)
+class FacilitatorView:
+    """What only the facilitator sees: pairs, the theme board with suggestions, moderation."""
+
+    room: RoomState
+    groups: list[Group]
+    unpaired_present: int
+    board: Board | None
+    suggestions: list
+    hidden_cards: list[Contribution]
+    hidden_stories: list[Story]
+
+
+def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
+    with rt.store.reading() as db:
+        room = load_room(db, rt, workshop_id)
+        groups: list[Group] = []
+        unpaired = 0
+        themes = room.board
+        suggestions: list = []
+        hidden_cards: list[Contribution] = []
+        hidden_stories: list[Story] = []
+        if room.activity is not None:
+            key = room.activity.key
+            if room.kind == "interview":
+                groups = groups_of_round(db, workshop_id, key, current_round(db, workshop_id, key))
+                paired = {m.participant_id for g in groups for m in g.members}
+                unpaired = db.scalar(select(func.count()).where(
+                    Participant.workshop_id == workshop_id, Participant.connections > 0,
+                    Participant.id.not_in(paired) if paired else True)) or 0
+                hidden_stories = list(db.scalars(select(Story).where(
+                    Story.workshop_id == workshop_id, Story.activity_key == key,
+                    Story.hidden.is_(True))))
+            if room.kind == "themes" and themes is not None:
+                from .suggest import suggestions_for  # only the theme board needs the engine
+
+                suggestions = suggestions_for(themes, decided_signatures(db, workshop_id))
+            hidden_cards = list(db.scalars(select(Contribution).where(
+                Contribution.workshop_id == workshop_id, Contribution.activity_key == key,
+                Contribution.hidden.is_(True)).order_by(Contribution.id)))
+        return FacilitatorView(room, groups, unpaired, themes, suggestions, hidden_cards,
+                               hidden_stories)
+
+
+@dataclass(frozen=True)
+class MyView:
+    """One participant's own part of the current activity."""
+
+    room: RoomState
+    participant_id: str
+    pair: MyPair | None
+    my_stories: list[StoryView]
+    quotes_to_answer: list[Story]
+
+    def story_about(self, teller_id: str | None) -> Story | None:
+        """The story I am capturing about ``teller_id``, if I started one."""
+        return next((v.story for v in self.my_stories
+                     if v.story.recorder_id == self.participant_id
+                     and v.story.teller_id == teller_id), None)
+
+
+def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
+    with rt.store.reading() as db:
+        room = load_room(db, rt, workshop_id)
+        pair = None
+        mine: list[StoryView] = []
+        quotes: list[Story] = []
+        if room.kind == "interview" and room.activity is not None:
+            pair = my_pair(db, workshop_id, room.activity.key, participant_id)
+            mine = stories_for_member(db, workshop_id, participant_id)
+            quotes = pending_quotes(db, workshop_id, participant_id)
+        return MyView(room, participant_id, pair, mine, quotes)
