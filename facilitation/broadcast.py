@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, g, render_template
+from flask import Flask, g, has_request_context, render_template
 from flask_socketio import SocketIO
 
 from .services import Runtime
@@ -59,7 +59,14 @@ class SocketBroadcaster:
     def _rendering(self) -> Iterator[None]:
         """An app context for rendering a broadcast, marked so that forms in it carry no
         session's CSRF token (see web.csrf_field)."""
-        with self.app.app_context():
+        if has_request_context():
+            context = self.app.app_context()
+        else:
+            # A change made outside any request (command line, background task) still
+            # renders links: give the templates a request for the configured address.
+            base = self.app.config.get("PUBLIC_URL") or self.app.config.get("LAN_URL")
+            context = self.app.test_request_context("/", base_url=base or None)
+        with context:
             g.broadcast = True
             yield
 
