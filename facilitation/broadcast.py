@@ -18,6 +18,7 @@ from flask_socketio import SocketIO
 from .services import Runtime
 from .services import contributions as contribution_service
 from .services import room as room_model
+from .services.votes import VOTE_KINDS
 
 FRAGMENT_EVENT = "fragment"
 
@@ -98,11 +99,22 @@ class SocketBroadcaster:
         self._facilitator(workshop_id)
 
     def board_changed(self, workshop_id: int) -> None:
-        """Cards, stories or themes changed: the shared board and the facilitator's panel."""
+        """Cards, stories, themes, dreams, statements, commitments or check-out answers
+        changed: the shared board and the facilitator's panel. In a vote, every phone also
+        fetches its own ballot again (the list it votes on changed)."""
         with self._rendering():
             state = room_model.room_state(self._rt(), workshop_id)
             html = render_template("partials/_board_bag.html", state=state)
+            if state.kind in VOTE_KINDS:
+                html += render_template("partials/_refetch.html", target="my-votes",
+                                        state=state)
         self.send(room(workshop_id), html)
+        self._facilitator(workshop_id)
+
+    def votes_changed(self, workshop_id: int, participant_id: str) -> None:
+        """Someone placed or took back a dot: only their own ballot changes, and the
+        facilitator's count of people who have voted. No total is sent anywhere."""
+        self._ask_to_refetch(workshop_id, [participant_id], "my-votes")
         self._facilitator(workshop_id)
 
     def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None:

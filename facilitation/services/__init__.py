@@ -28,6 +28,8 @@ class Broadcaster(Protocol):
 
     def timer_changed(self, workshop_id: int) -> None: ...
 
+    def votes_changed(self, workshop_id: int, participant_id: str) -> None: ...
+
 
 @dataclass
 class Runtime:

@@ -214,7 +214,8 @@
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
-    if (event.detail.successful && form && form.id === "story-form") {
+    // Forms that create or save something forget their drafts once the server has them.
+    if (event.detail.successful && form && (form.id === "story-form" || form.hasAttribute("data-clears-drafts"))) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-draft]"), function (field) {
         store(draftKeyOf(field), null);
       });
