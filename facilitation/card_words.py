@@ -183,11 +183,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _VOWELS = frozenset("aeiouy")
 
 
-def _is_cvc(stem: str) -> bool:
+def _is_cvc(base: str) -> bool:
     """Short consonant-vowel-consonant stems lost an 'e' (car(e)-ing, tak(e)-ing)."""
-    if len(stem) < 3:
+    if len(base) < 3:
         return False
-    a, b, c = stem[-3], stem[-2], stem[-1]
+    a, b, c = base[-3], base[-2], base[-1]
     return (a not in _VOWELS and b in _VOWELS and c not in _VOWELS
             and c not in "wxy")
 
