@@ -143,24 +143,23 @@ CONCEPTS: dict[str, Concept] = {
 
 # Function words and card filler that say nothing about a theme (English, informal, Welsh).
 STOPWORDS = frozenset("""
-a about above after again against all also always am an and any anybody anyone anything are
-around as at away back be because been before being below between both but by can cannot could
-did didnt do does doesnt doing done dont down during each either else even ever every
-everybody everyone everything few for from further get gets getting go goes going gone got
-had hadnt has hasnt have havent having he her here hers herself him himself his how however i
-id if im in into is isnt it its itself ive just know knew let lets like lol made make makes
-making many may me might more most much must my myself never next no nobody none nor not
-nothing now of off often on once one only onto or other others our ours ourselves out over own
-people per pls please quite rather really said same say says see she should shouldnt since so
-some somebody someone something sometimes still such than that thats the their theirs them
-themselves then there theres these they theyre this those though tho through thru till to too
-told took u under until up upon ur us use used very was wasnt way we well went were werent
-what whats when where whether which while who whole whom whose why will with within without
-wont would wouldnt yes yet you youd youll your youre yours yourself youve
-felt feel feels feeling lot lots bit thing things time times day days week weeks really
-ve ll re s d m t
-y yr ar am o fy ir bob yn sy syn beth dyna da mae ac ei eu
-""".split())
+    a about above after again against all also always am an and any anybody anyone anything are
+    around as at away back be because been before being below between both but by can cannot
+    could did didnt do does doesnt doing done dont down during each either else even ever every
+    everybody everyone everything few for from further get gets getting go goes going gone got
+    had hadnt has hasnt have havent having he her here hers herself him himself his how however
+    i id if im in into is isnt it its itself ive just know knew let lets like lol made make
+    makes making many may me might more most much must my myself never next no nobody none nor
+    not nothing now of off often on once one only onto or other others our ours ourselves out
+    over own people per pls please quite rather really said same say says see she should
+    shouldnt since so some somebody someone something sometimes still such than that thats the
+    their theirs them themselves then there theres these they theyre this those though tho
+    through thru till to too told took u under until up upon ur us use used very was wasnt way
+    we well went were werent what whats when where whether which while who whole whom whose why
+    will with within without wont would wouldnt yes yet you youd youll your youre yours yourself
+    youve felt feel feels feeling lot lots bit thing things time times day days week weeks
+    really ve ll re s d m t y yr ar am o fy ir bob yn sy syn beth dyna da mae ac ei eu
+""".split())  # noqa: SIM905 - a word list reads best as words
 
 # US and informal spellings people type, written the way British staff read them.
 SPELLING = {
