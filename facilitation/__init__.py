@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
@@ -45,6 +46,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     CSRFProtect(app)
     HTMX(app)
+    Compress(app)  # phones on poor hospital Wi-Fi: pages and scripts travel compressed
 
     from .web import register
 

@@ -189,7 +189,10 @@
 
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
+  var everConnected = false;
+
   socket.on("connect", function () {
+    everConnected = true;
     setConnection("connected", "Connected");
     resync().then(flushOutbox);
   });
@@ -283,7 +286,8 @@
     if (!textarea.value) { textarea.value = load(draftKey, ""); }
     textarea.addEventListener("input", function () { store(draftKey, textarea.value); });
     form.addEventListener("submit", function (event) {
-      if (!socket.connected) { return; } // fall back to the plain form post
+      // Never connected and online: the live channel is blocked, so let the plain form post go.
+      if (!socket.connected && !everConnected && navigator.onLine !== false) { return; }
       event.preventDefault();
       var text = textarea.value.trim();
       if (!text) { say("Please write something first."); textarea.focus(); return; }
@@ -291,8 +295,12 @@
       store(outboxKey, outbox().concat([item]));
       textarea.value = "";
       store(draftKey, null);
-      say("Sending…");
-      send(item);
+      if (socket.connected) {
+        say("Sending…");
+        send(item);
+      } else {
+        say("Saved on this phone. It will be sent when the connection is back.");
+      }
     });
   }
 })();
