@@ -53,3 +53,8 @@ def create():  # noqa: ANN201
     remember_facilitator(workshop.code, key)
     return redirect(url_for("facilitator.define", code=workshop.code))
 
+
+@bp.get("/accessibility")
+def accessibility():  # noqa: ANN201
+    """The accessibility statement: what was tested and how, in the public-sector form."""
+    return render_template("accessibility.html")
