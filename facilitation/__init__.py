@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
 from . import config as settings
+from . import i18n
 from .broadcast import SocketBroadcaster
 from .plans import load_plans
 from .services import Runtime, presence
@@ -45,6 +47,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     CSRFProtect(app)
     HTMX(app)
+    i18n.init_app(app)
+    Compress(app)  # phones on poor hospital Wi-Fi: pages and scripts travel compressed
 
     from .web import register
 

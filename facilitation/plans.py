@@ -218,7 +218,8 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
         raise r.fail(f"{where}.key", "use 2 to 40 lowercase letters, digits or hyphens")
     kind = r.text(data, "kind", where, 20) or ""
     if kind not in ACTIVITY_KINDS:
-        raise r.fail(f"{where}.kind", f"{kind!r} is not a kind of activity (choose from {', '.join(ACTIVITY_KINDS)})")
+        raise r.fail(f"{where}.kind", f"{kind!r} is not a kind of activity "
+                     f"(choose from {', '.join(ACTIVITY_KINDS)})")
     for name, kinds in _KIND_ONLY.items():
         if name in data and kind not in kinds:
             raise r.fail(f"{where}.{name}", f"only applies to {' or '.join(sorted(kinds))} activities")

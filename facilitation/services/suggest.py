@@ -3,11 +3,11 @@ cards not yet grouped, minus the groupings the facilitator already accepted or r
 
 from __future__ import annotations
 
-from ..suggestions import Suggestion, suggest_groups
+from ..suggestions import Suggestion, open_suggestions
 from .themes import Board
 
 
 def suggestions_for(board: Board, decided: set[str]) -> list[Suggestion]:
-    """Suggested groupings of the ungrouped cards, best first."""
+    """Suggested groupings of the ungrouped cards, largest first."""
     items = [(item.type, item.id, item.text) for item in board.ungrouped]
-    return [s for s in suggest_groups(items) if s.signature not in decided]
+    return open_suggestions(items, rejected=decided)

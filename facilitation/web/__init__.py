@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from flask_socketio import SocketIO
 
 from .. import cycle
 from ..services import stories

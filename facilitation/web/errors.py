@@ -51,4 +51,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
         app.logger.exception("Unexpected error on %s %s", request.method, request.path)
-        return error_response(500, "Please try again in a moment. If it keeps happening, tell the facilitator.")
+        return error_response(500, "Please try again in a moment. If it keeps happening, "
+                                   "tell the facilitator.")

@@ -65,7 +65,8 @@ def contribute(code: str):  # noqa: ANN201
     except ServiceError as exc:
         if not actor.is_participant:
             raise
-        return _render_room(workshop.id, actor.participant_id, error=exc.message, text=request.form.get("text", ""),
+        return _render_room(workshop.id, actor.participant_id, error=exc.message,
+                            text=request.form.get("text", ""),
                             client_id=client_id), exc.status
     return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
 

@@ -28,6 +28,8 @@
   var pendingNew = 0;
   var announceTimer = null;
   var lastFocusId = null;
+  var wordsBlock = document.getElementById("live-words");
+  var W = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
 
   function store(key, value) {
     try {
@@ -65,7 +67,7 @@
     if (announceTimer) { return; }
     // Batch: a busy room must not flood a screen reader with one message per card.
     announceTimer = window.setTimeout(function () {
-      announce(pendingNew === 1 ? "1 new contribution shared." : pendingNew + " new contributions shared.");
+      announce(pendingNew === 1 ? W.one_new : W.many_new.replace("{n}", pendingNew));
       pendingNew = 0;
       announceTimer = null;
     }, 2500);
@@ -106,7 +108,7 @@
     var newPhase = document.getElementById("phase-panel");
     if (newPhase && before && before !== newPhase.dataset.phase + "/" + newPhase.dataset.activity) {
       var title = newPhase.querySelector(".activity-title");
-      announce("Now: " + newPhase.dataset.phaseLabel + (title ? ". " + title.textContent : "."));
+      announce(W.now.replace("{phase}", newPhase.dataset.phaseLabel) + (title ? " " + title.textContent : ""));
     }
     if (newCards) { announceNewCards(newCards); }
   }
@@ -172,10 +174,10 @@
     var face = timer.querySelector(".timer-clock");
     var words = timer.querySelector(".timer-words");
     if (face) { face.textContent = clock(left); }
-    if (words) { words.textContent = left > 0 ? clock(left) + " left." : "Time is up."; }
+    if (words) { words.textContent = left > 0 ? W.left.replace("{clock}", clock(left)) : W.time_up; }
     var seen = announcedFor[endsAt] || (announcedFor[endsAt] = {});
-    if (left <= 60 && left > 50 && !seen.minute) { seen.minute = true; announce("One minute left."); }
-    if (left <= 0 && left > -10 && !seen.up) { seen.up = true; announce("Time is up."); }
+    if (left <= 60 && left > 50 && !seen.minute) { seen.minute = true; announce(W.one_minute); }
+    if (left <= 0 && left > -10 && !seen.up) { seen.up = true; announce(W.time_up); }
   }
 
   window.setInterval(tickTimer, 1000);
@@ -189,15 +191,18 @@
 
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
+  var everConnected = false;
+
   socket.on("connect", function () {
-    setConnection("connected", "Connected");
+    everConnected = true;
+    setConnection("connected", W.connected);
     resync().then(flushOutbox);
   });
   socket.on("disconnect", function () {
-    setConnection("reconnecting", "Reconnecting… your text is safe.");
+    setConnection("reconnecting", W.reconnecting);
   });
   socket.on("connect_error", function () {
-    setConnection("reconnecting", "Reconnecting… your text is safe.");
+    setConnection("reconnecting", W.reconnecting);
   });
   socket.on("fragment", applyFragments);
 
@@ -254,10 +259,10 @@
 
   function send(item) {
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
-      if (err) { say("Still sending… your text is safe and will be sent when the connection is back."); return; }
+      if (err) { say(W.still_sending); return; }
       store(outboxKey, outbox().filter(function (queued) { return queued.client_id !== item.client_id; }));
       if (reply && reply.ok) {
-        say("Shared. Thank you.");
+        say(W.shared);
         return;
       }
       // Refused (for example the room moved on): give the words back, never drop them.
@@ -265,35 +270,40 @@
         textarea.value = textarea.value ? textarea.value + "\n" + item.text : item.text;
         store(draftKey, textarea.value);
       }
-      say((reply && reply.error) || "That could not be shared. Your text is back in the box.");
+      say((reply && reply.error) || W.refused);
     });
   }
 
   function flushOutbox() {
     if (!form) { return; }
     var queued = outbox();
-    if (queued.length) { say("Sending what you wrote while offline…"); }
+    if (queued.length) { say(W.offline_flush); }
     queued.forEach(send);
   }
 
   if (form && textarea) {
     if (form.dataset.sent) {
       store(draftKey, null); // the plain form post was acknowledged by the server
-      say("Shared. Thank you.");
+      say(W.shared);
     }
     if (!textarea.value) { textarea.value = load(draftKey, ""); }
     textarea.addEventListener("input", function () { store(draftKey, textarea.value); });
     form.addEventListener("submit", function (event) {
-      if (!socket.connected) { return; } // fall back to the plain form post
+      // Never connected and online: the live channel is blocked, so let the plain form post go.
+      if (!socket.connected && !everConnected && navigator.onLine !== false) { return; }
       event.preventDefault();
       var text = textarea.value.trim();
-      if (!text) { say("Please write something first."); textarea.focus(); return; }
+      if (!text) { say(W.empty); textarea.focus(); return; }
       var item = { client_id: newClientId(), activity: currentActivity(), text: text };
       store(outboxKey, outbox().concat([item]));
       textarea.value = "";
       store(draftKey, null);
-      say("Sending…");
-      send(item);
+      if (socket.connected) {
+        say(W.sending);
+        send(item);
+      } else {
+        say(W.saved_offline);
+      }
     });
   }
 })();
