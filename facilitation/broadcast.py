@@ -18,9 +18,11 @@ from flask_socketio import SocketIO
 from .services import Runtime
 from .services import contributions as contribution_service
 from .services import room as room_model
-from .services.votes import VOTE_KINDS
 
 FRAGMENT_EVENT = "fragment"
+
+# Per-person parts that list the shared board, fetched again by each phone when it changes.
+OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
 
 
 def room(workshop_id: int) -> str:
@@ -100,13 +102,13 @@ class SocketBroadcaster:
 
     def board_changed(self, workshop_id: int) -> None:
         """Cards, stories, themes, dreams, statements, commitments or check-out answers
-        changed: the shared board and the facilitator's panel. In a vote, every phone also
-        fetches its own ballot again (the list it votes on changed)."""
+        changed: the shared board and the facilitator's panel. Every phone also fetches
+        again its own part that lists the board (its ballot, or its action teams)."""
         with self._rendering():
             state = room_model.room_state(self._rt(), workshop_id)
             html = render_template("partials/_board_bag.html", state=state)
-            if state.kind in VOTE_KINDS:
-                html += render_template("partials/_refetch.html", target="my-votes",
+            if state.kind in OWN_LISTS:
+                html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
                                         state=state)
         self.send(room(workshop_id), html)
         self._facilitator(workshop_id)

@@ -295,13 +295,6 @@ def for_editing(rt: Runtime, actor: Actor, proposition_id: object) -> Propositio
         return get_proposition(db, actor.workshop_id, proposition_id)
 
 
-def revisions(db: Session, proposition_id: int) -> list[PropositionRevision]:
-    """Every saved wording of a statement, oldest first (never who wrote it)."""
-    return list(db.scalars(select(PropositionRevision)
-                           .where(PropositionRevision.proposition_id == proposition_id)
-                           .order_by(PropositionRevision.version)))
-
-
 def add_area(rt: Runtime, actor: Actor, name: object) -> None:
     """The facilitator offers another design area."""
     require_facilitator(actor)

@@ -60,8 +60,8 @@ def improve(code: str, proposition_id: int):  # noqa: ANN201
         if is_htmx():
             return htmx_response(html, 409, retarget="#proposition-editor",
                                  reswap="innerHTML")
-        return panel(workshop, actor, message=conflict.message, error=True, status=409,
-                     editor=Markup(html))
+        # The editor itself carries the message, next to both texts.
+        return panel(workshop, actor, error=True, status=409, editor=Markup(html))
     return panel(workshop, actor, message="Saved. Thank you for making it better.")
 
 

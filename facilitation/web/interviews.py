@@ -18,7 +18,8 @@ bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 
 # Parts of a participant's own panel that a push can ask them to fetch again.
 PARTS = {"my-quotes": "partials/_my_quotes.html",
-         "my-votes": "partials/participant/_my_votes.html"}
+         "my-votes": "partials/participant/_my_votes.html",
+         "my-teams": "partials/participant/_my_teams.html"}
 
 
 def _as_participant(code: str) -> tuple[Workshop, Actor]:

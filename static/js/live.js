@@ -218,7 +218,10 @@
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
+    // When the response redrew the form itself, htmx re-targets this event at an ancestor:
+    // the request's own element is still in requestConfig.
+    var config = event.detail.requestConfig;
+    var form = (config && config.elt) || event.detail.elt;
     // Forms that create or save something forget their drafts once the server has them.
     if (event.detail.successful && form && (form.id === "story-form" || form.hasAttribute("data-clears-drafts"))) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-draft]"), function (field) {

@@ -27,6 +27,8 @@ def test_pairs_stories_and_keyboard_themes(server, new_context) -> None:
               for name in ("Ana", None, "Bo", None)]
     facilitator.goto(f"{server.url}/w/{code}/facilitate")
     advance(facilitator)
+    # wait for the first move to land before the next click (the button is redrawn)
+    expect(facilitator.locator("#phase-panel")).to_contain_text("Phase 1 of 5: Define")
     advance(facilitator)
     for page in (*phones, projector):
         expect(page.locator("#phase-panel")).to_contain_text("Paired interview")
@@ -48,7 +50,11 @@ def test_pairs_stories_and_keyboard_themes(server, new_context) -> None:
         phone.get_by_label("Everyone in the room").check()
         phone.get_by_role("button", name="Save the story").click()
         expect(phone.locator("#my-panel .flash")).to_have_text("Story saved.")
-    # each teller sees the quote request on their own phone and agrees
+    # each teller sees the quote request on their own phone (it arrives live) and agrees
+    for _ in range(60):
+        if sum(p.locator("#my-quotes .consent").count() for p in phones) == len(headlines):
+            break
+        phones[0].wait_for_timeout(250)
     tellers = [p for p in phones if p.locator("#my-quotes .consent").count()]
     assert tellers, "no teller was asked about a quote"
     assert_accessible(tellers[0], "quote consent request")

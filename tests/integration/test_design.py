@@ -70,9 +70,8 @@ def test_a_proposition_is_grounded_in_a_theme_or_a_story(runtime, designing) -> 
         propose(designing, 1, "We rest", area="")
     with pytest.raises(NotFound, match="theme is no longer there"):
         propose(designing, 1, "We rest well", theme="9999")
-    again = design.add_proposition(runtime, designing.people[1], {
-        "text": "We thank each other by name at every handover", "area": "plan:2",
-        "client_id": f"prop-{abs(hash('We thank each other by name at every handover')) % 10**9:09d}"})
+    again = propose(designing, 1, "We thank each other by name at every handover",
+                    area="plan:2")
     assert again.id == p.id  # the same form sent twice is stored once
 
 
@@ -123,6 +122,13 @@ def test_conflict_over_http_answers_409_with_both_texts(app, runtime, designing)
     assert response.headers["HX-Retarget"] == "#proposition-editor"
     assert "We greet new starters" in html and "We welcome newcomers" in html
     assert 'name="version" value="2"' in html
+    # without scripts: the whole page, with the editor holding both texts
+    plain = client.post(f"/w/{designing.room.code}/design/propositions/{p.id}",
+                        data={"text": "We welcome newcomers", "version": "1",
+                              "csrf_token": csrf_from(page)})
+    html = plain.get_data(as_text=True)
+    assert plain.status_code == 409 and "<html" in html
+    assert "We greet new starters" in html and "We welcome newcomers" in html
     assert board(runtime, designing).areas[0].propositions[0].text == "We greet new starters"
 
 
