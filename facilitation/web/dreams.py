@@ -28,12 +28,13 @@ def add(code: str):  # noqa: ANN201
 
 @bp.post("/votes")
 def vote(code: str):  # noqa: ANN201
-    """Add one of my dots to an item, or take one back; only my ballot changes."""
-    target = request.form.get("target", "")
+    """Add one of my dots to an item, or take one back; only my ballot changes. The button
+    pressed says which: ``dot=add contribution:12`` or ``dot=remove contribution:12``."""
+    move, _, target = request.form.get("dot", "").partition(" ")
 
     def action(actor):  # noqa: ANN001, ANN202
         rt = runtime_of(current_app)
-        if request.form.get("action") == "remove":
+        if move == "remove":
             votes.take_back_dot(rt, actor, target)
             return "Dot taken back."
         votes.place_dot(rt, actor, target)

@@ -102,8 +102,18 @@ def dream(facilitator: Page, phones: list[Page], projector: Page) -> None:
     phones[0].locator("#my-votes .ballot-item", has_text=second).get_by_role(
         "button", name="Add a dot").click()
     expect(phones[0].locator("#my-votes [role=alert]")).to_contain_text("used all 3 of your dots")
-    for phone, text in ((phones[1], first), (phones[2], second), (phones[3], first)):
+    for phone, text in ((phones[1], first), (phones[2], second)):
         add_dot(phone, text, 1)
+    # by keyboard: the ballot is redrawn (twice: the answer, then the live nudge to refetch),
+    # and focus comes back to the same button
+    button = phones[3].locator("#my-votes .ballot-item", has_text=first).get_by_role(
+        "button", name="Add a dot")
+    button.focus()
+    phones[3].keyboard.press("Enter")
+    expect(phones[3].locator("#my-votes .ballot-item", has_text=first).locator(
+        ".my-dots strong")).to_have_text("1")
+    phones[3].wait_for_timeout(1500)
+    expect(button).to_be_focused()
     assert_accessible(phones[0], "participant's ballot with a refused dot")
     expect(facilitator.locator("#vote-progress")).to_contain_text("4 of 4 people have placed")
     assert_accessible(facilitator, "facilitator's dreams panel")

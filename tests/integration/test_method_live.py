@@ -71,11 +71,11 @@ def test_a_dot_moves_only_the_voters_ballot_and_no_total_travels(live) -> None:
     for person in people:
         for _ in range(3):
             response = person.post(f"/w/{person.code}/votes",
-                                   {"target": f"contribution:{ids[0]}", "action": "add"},
+                                   {"dot": f"add contribution:{ids[0]}"},
                                    page=page(person))
             assert response.status_code == 302
     four = people[3].post(f"/w/{people[3].code}/votes",
-                          {"target": f"contribution:{ids[1]}", "action": "add"},
+                          {"dot": f"add contribution:{ids[1]}"},
                           page=page(people[3]), headers={"HX-Request": "true"})
     assert four.status_code == 400 and "used all 3 of your dots" in four.get_data(as_text=True)
     for person in people:
