@@ -6,7 +6,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from .. import cycle
-from . import errors, facilitator, home, live, participant, security, sockets
+from . import errors, export, facilitator, home, live, participant, security, sockets
 from .links import join_link
 
 
@@ -16,7 +16,7 @@ def _next_phase_label(key: str) -> str:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live):
+    for module in (home, facilitator, participant, live, export):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
