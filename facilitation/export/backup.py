@@ -59,7 +59,8 @@ class Restored:
     workshop_id: int
     code: str
     code_changed: bool
-    participants_renamed: int
+    #: old participant id -> new one, for ids another workshop here already had
+    renamed_participants: dict[str, str]
 
 
 def tables_in_order() -> list[Table]:
@@ -219,7 +220,7 @@ def import_backup(connection: Connection, document: dict[str, Any],
     tables = document["tables"]
     new_ids: dict[str, dict[Any, Any]] = {}
     code_changed = False
-    renamed = 0
+    renamed: dict[str, str] = {}
     for table in tables_in_order():
         mapping = new_ids.setdefault(table.name, {})
         for number, record in enumerate(tables.get(table.name, []), start=1):
@@ -241,8 +242,7 @@ def import_backup(connection: Connection, document: dict[str, Any],
             if table.name == "participants":
                 old = row["id"]
                 if connection.scalar(select(table.c.id).where(table.c.id == old)) is not None:
-                    row["id"] = new_participant_id()
-                    renamed += 1
+                    row["id"] = renamed[old] = new_participant_id()
                 mapping[old] = row["id"]
             if _renumbered(table):
                 local = row.pop("id", None)
