@@ -78,7 +78,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         app = create_app({"DATA_DIR": data_dir, "TESTING": True})
         runtime = runtime_of(app)
-        workshop_id = seed_large(runtime, args.participants, args.contributions)
+        workshop_id = seed_large(runtime, args.participants, args.contributions).workshop_id
         prepare, report_runs, baseline_runs = [], [], []
         with app.app_context():
             for _run in range(args.runs):

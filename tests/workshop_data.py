@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from facilitation.services import Runtime
 from facilitation.services import workshops as workshop_service
@@ -241,12 +242,18 @@ def _sentence(rng: random.Random, low: int = 8, high: int = 24) -> str:
     return (" ".join(words)).capitalize() + "."
 
 
+class LargeWorkshop(NamedTuple):
+    workshop_id: int
+    code: str
+    key: str
+
+
 def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
-               seed: int = 5) -> int:
+               seed: int = 5) -> LargeWorkshop:
     """A full-day workshop at scale: ``contributions`` cards across every activity, a story
     per participant, eight themes, ranked dreams and propositions, a commitment each."""
     rng = random.Random(seed)
-    workshop, _key = workshop_service.create(rt, PLAN, "Emergency department away day")
+    workshop, key = workshop_service.create(rt, PLAN, "Emergency department away day")
     plan = rt.plans[PLAN]
     card_activities = [a for phase in plan.phases.values() for a in phase.activities
                        if a.kind in ("wall", "dreams")]
@@ -325,4 +332,4 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
                                  answer_1=rng.randint(3, 5), answer_2=rng.randint(2, 5),
                                  answer_3=rng.randint(3, 5), answer_4=rng.randint(1, 5),
                                  word=rng.choice(["hopeful", "tired", "proud", "calm", "Diolch"])))
-    return workshop.id
+    return LargeWorkshop(workshop.id, workshop.code, key)

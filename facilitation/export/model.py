@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -292,7 +292,7 @@ class _Builder:
         return Cover(
             title=w.title, topic_title=w.topic_title, topic_question=w.topic_question,
             organisation=w.organisation, facilitator_name=w.facilitator_name,
-            held_on=w.created_at.date(), plan_title=self.plan.title, code=w.code,
+            held_on=_local_date(w.created_at), plan_title=self.plan.title, code=w.code,
             phase_label=cycle.phase(w.phase).label, in_progress=w.phase != "closed")
 
     def _phase_of(self, activity_key: str | None, default: str) -> str:
@@ -300,7 +300,8 @@ class _Builder:
         return activity.phase if activity else default
 
     def _participation(self) -> Participation:
-        """How many different people did anything in each phase (counts only, never who)."""
+        """How many different people did anything in each phase (counts only, never who).
+        A card the facilitator hid still counts: its writer took part."""
         people: dict[str, set[str]] = defaultdict(set)
 
         def add(phase: str, *participant_ids: str | None) -> None:
@@ -445,6 +446,13 @@ class _Builder:
             sections.append(AppendixActivity("Other", "Other cards",
                                              tuple(Card(c.body, None) for c in leftovers)))
         return tuple(s for s in sections if s.cards or s.in_dream_section)
+
+
+def _local_date(moment: datetime) -> date:
+    """The workshop's date on this computer's calendar (stored in UTC; SQLite drops the zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().date()
 
 
 def _word_counts(words: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
