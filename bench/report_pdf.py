@@ -37,25 +37,42 @@ from facilitation.export.pdf_process import PDF_SCRIPT  # noqa: E402
 from facilitation.export.report_html import render_print_document  # noqa: E402
 from tests.workshop_data import seed_large  # noqa: E402
 
+# The app's renderer (pdf.py run as a script), which then reports its own peak memory: Linux
+# carries a parent's peak over into a forked child's ru_maxrss, but not into VmHWM.
+MEASURED_RENDERER = """
+import runpy, sys
+sys.argv = [sys.argv[1]]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as exit:
+    if exit.code:
+        raise
+with open("/proc/self/status") as status:
+    sys.stderr.write(next(line for line in status if line.startswith("VmHWM:")))
+"""
+
 
 def render_in_child(document: str) -> dict[str, float]:
     """One PDF from a fresh renderer process: wall time, CPU time, peak memory, pages."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-P", str(PDF_SCRIPT)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=errors)
+        child = subprocess.Popen(
+            [sys.executable, "-P", "-c", MEASURED_RENDERER, str(PDF_SCRIPT)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         child.stdin.write(document.encode("utf-8"))
         child.stdin.close()
         pdf = child.stdout.read()
         child.stdout.close()
-        _pid, status, usage = os.wait4(child.pid, 0)  # the child's own resource usage
+        _pid, status, usage = os.wait4(child.pid, 0)  # the child's own CPU time
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            errors.seek(0)
-            raise RuntimeError(errors.read().decode("utf-8", "replace"))
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "peak_mib": usage.ru_maxrss / 1024, "pages": len(PdfReader(io.BytesIO(pdf)).pages)}
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace")
+    if child.returncode != 0:
+        raise RuntimeError(said)
+    peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", said).group(1))
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mib": peak_kib / 1024,
+            "pages": len(PdfReader(io.BytesIO(pdf)).pages)}
 
 
 def plain_document(report_html: str) -> str:
@@ -93,7 +110,7 @@ def main() -> int:
         runtime.store.dispose()
 
     def median(runs: list[dict[str, float]], key: str) -> float:
-        return statistics.median(run[key] for run in runs)
+        return statistics.median_low(run[key] for run in runs)
 
     result = {
         "workshop": {"participants": args.participants, "contributions": args.contributions,
