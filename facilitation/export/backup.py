@@ -111,8 +111,9 @@ def _reference(table: Table, column: Column) -> tuple[str, Callable[[dict], str 
                 raise BackupError(f"{table.name}.{kind_column} has the unknown kind {kind!r}")
             return targets[kind]
         return "polymorphic", target
-    for fk in column.foreign_keys:
-        return "foreign", lambda _row, name=fk.column.table.name: name
+    foreign_key = next(iter(column.foreign_keys), None)
+    if foreign_key is not None:
+        return "foreign", lambda _row, name=foreign_key.column.table.name: name
     if column.primary_key and _renumbered(table):
         return "own", lambda _row, name=table.name: name
     return None
