@@ -11,6 +11,7 @@ from .. import cycle
 from ..services import stories
 from . import (
     errors,
+    export,
     facilitator,
     home,
     interviews,
@@ -54,7 +55,7 @@ def _clock_words(seconds: int) -> str:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live, room_tools, themes, interviews):
+    for module in (home, facilitator, participant, live, room_tools, themes, interviews, export):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
