@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
+from pathlib import Path
 
 from . import create_app, runtime_of, socketio_of
+from .export.backup import BackupError
+from .export.files import export_file
+from .export.restore import restore
 from .plans import PlanError
 from .services import workshops as workshop_service
+from .services.errors import ServiceError
 
 
 def local_network_address() -> str | None:
@@ -74,11 +80,59 @@ def plans(args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write one file from the data directory; works while the server is stopped (or running)."""
+    app = create_app(_settings(args))
+    runtime = runtime_of(app)
+    workshop = workshop_service.find(runtime, args.code)
+    with app.app_context():
+        made = export_file(runtime, workshop, args.format, args.audience, pdf_in_child=False)
+    if args.output == "-":
+        sys.stdout.buffer.write(made.content)
+    else:
+        Path(args.output).write_bytes(made.content)
+        print(f"Wrote {args.output} ({len(made.content):,} bytes) for {workshop.title}.")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    """Restore a JSON backup as a new workshop and say how to reach it."""
+    app = create_app(_settings(args))
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"Could not read {args.file}: {exc.strerror}.")
+        return 2
+    try:
+        restored, key = restore(runtime_of(app), content, new_key=args.new_key)
+    except BackupError as exc:
+        print(f"Nothing was imported: {exc}.")
+        return 2
+    base = _base_url(args)
+    print("Workshop restored.")
+    if restored.code_changed:
+        print("  Its old join code is taken here, so it has a new one.")
+    print(f"  Join code:        {restored.code}")
+    print(f"  Join link:        {base}/j/{restored.code}")
+    if key:
+        print(f"  Facilitator link: {base}/w/{restored.code}/f/{key}")
+        print("Keep the facilitator link private: anyone who has it can run the workshop.")
+    else:
+        print(f"  Facilitator link: {base}/w/{restored.code}/f/<your key>")
+        print("  Your old private facilitator link still works: use its key (the part after "
+              "/f/) with this code.\n  Lost it? Run the import again with --new-key.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch a parsed command line; a broken plan file is reported, not a traceback."""
-    handlers = {None: serve, "serve": serve, "new": new, "plans": plans}
+    handlers = {None: serve, "serve": serve, "new": new, "plans": plans, "export": export,
+                "import": import_}
     try:
         return handlers[args.command](args)
     except PlanError as exc:
         print(f"A workshop plan could not be loaded: {exc}")
+        return 2
+    except ServiceError as exc:
+        print(exc.message)
         return 2

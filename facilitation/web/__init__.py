@@ -14,6 +14,7 @@ from . import (
     design,
     dreams,
     errors,
+    export,
     facilitator,
     home,
     interviews,
@@ -59,7 +60,7 @@ def _clock_words(seconds: int) -> str:
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
     for module in (home, facilitator, participant, live, room_tools, themes, interviews,
-                   dreams, design, deliver):
+                   dreams, design, deliver, export):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)

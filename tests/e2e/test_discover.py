@@ -50,13 +50,14 @@ def test_pairs_stories_and_keyboard_themes(server, new_context) -> None:
         phone.get_by_label("Everyone in the room").check()
         phone.get_by_role("button", name="Save the story").click()
         expect(phone.locator("#my-panel .flash")).to_have_text("Story saved.")
-    # each teller sees the quote request on their own phone (it arrives live) and agrees
-    for _ in range(60):
-        if sum(p.locator("#my-quotes .consent").count() for p in phones) == len(headlines):
+    # each teller sees the quote request on their own phone and agrees
+    for _ in range(150):
+        tellers = [p for p in phones if p.locator("#my-quotes .consent").count()]
+        if sum(p.locator("#my-quotes .consent").count() for p in tellers) == 2:
             break
-        phones[0].wait_for_timeout(250)
-    tellers = [p for p in phones if p.locator("#my-quotes .consent").count()]
-    assert tellers, "no teller was asked about a quote"
+        phones[0].wait_for_timeout(100)
+    assert sum(p.locator("#my-quotes .consent").count() for p in tellers) == 2, (
+        "each of the two tellers should have been asked about their quote")
     assert_accessible(tellers[0], "quote consent request")
     for teller in tellers:
         for _ in range(teller.locator("#my-quotes .consent").count()):
