@@ -70,6 +70,15 @@ class SocketBroadcaster:
             html = render_template("partials/_counts.html", state=state)
         self.send(room(workshop_id), html)
 
+    def workshop_deleted(self, workshop_id: int) -> None:
+        """The workshop is gone: every screen says so, forgets its drafts, and is let go."""
+        with self.app.app_context():
+            html = render_template("partials/_workshop_deleted.html")
+        self.send(room(workshop_id), html)
+        manager = self.socketio.server.manager
+        for sid, _eio_sid in list(manager.get_participants("/", room(workshop_id))):
+            self.socketio.server.disconnect(sid)
+
     def send(self, to: str, html: str) -> None:
         """The one place fragments leave the server (batching can wrap it)."""
         self.socketio.emit(FRAGMENT_EVENT, html, to=to)

@@ -3,11 +3,12 @@ who may do it, validates it, commits it, and then asks the broadcaster to tell t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..plans import Plan
 from ..store import Store
+from .limits import Limits
 
 
 class Broadcaster(Protocol):
@@ -19,6 +20,8 @@ class Broadcaster(Protocol):
 
     def presence_changed(self, workshop_id: int) -> None: ...
 
+    def workshop_deleted(self, workshop_id: int) -> None: ...
+
 
 @dataclass
 class Runtime:
@@ -27,3 +30,4 @@ class Runtime:
     store: Store
     plans: dict[str, Plan]
     broadcaster: Broadcaster
+    limits: Limits = field(default_factory=Limits)

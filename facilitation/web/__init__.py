@@ -6,7 +6,18 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from .. import cycle
-from . import errors, facilitator, home, live, participant, security, sockets
+from . import (
+    errors,
+    facilitator,
+    guessing,
+    home,
+    lifecycle,
+    live,
+    participant,
+    security,
+    socket_guard,
+    sockets,
+)
 from .links import join_link
 
 
@@ -16,11 +27,13 @@ def _next_phase_label(key: str) -> str:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live):
+    for module in (home, facilitator, participant, live, lifecycle):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
+    guessing.register(app)
     sockets.register(socketio)
+    socket_guard.register(socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link)

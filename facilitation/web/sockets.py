@@ -8,22 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import runtime_of
 from ..broadcast import facilitator_room, room
 from ..services import contributions as contribution_service
 from ..services import workshops as workshop_service
 from ..services.access import Actor
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound, ServiceError, TooMany
+from .guessing import find_guarded
 from .identity import actor_for
+from .socket_guard import refusal
 
 
 def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
     try:
         return {"ok": True, **(call() or {})}
     except ServiceError as exc:
-        return {"ok": False, "error": exc.message}
+        return refusal(exc)
 
 
 def register(socketio: SocketIO) -> None:
@@ -32,6 +34,8 @@ def register(socketio: SocketIO) -> None:
     actors: dict[str, Actor] = {}
 
     def _actor() -> Actor:
+        """Who sent this event; every handler starts here, so the flood limit applies to all."""
+        runtime_of(current_app).limits.check_event(request.sid)
         return actors.get(request.sid) or Actor(0, "stranger")
 
     @socketio.on("connect")
@@ -41,7 +45,9 @@ def register(socketio: SocketIO) -> None:
         if not isinstance(code, str):
             return False
         try:
-            workshop = workshop_service.find(runtime_of(current_app), code)
+            workshop = find_guarded(code)
+        except TooMany as exc:
+            raise ConnectionRefusedError(exc.message) from None
         except NotFound:
             return False
         actor = actor_for(workshop)
@@ -87,8 +93,3 @@ def register(socketio: SocketIO) -> None:
         key = data.get("activity") if isinstance(data, dict) else None
         return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
                                                                str(key)))
-
-    @socketio.on_error_default
-    def on_error(exc: Exception) -> dict[str, Any]:
-        current_app.logger.exception("Socket event %s failed", request.event.get("message"))
-        return {"ok": False, "error": "Something went wrong on our side. Please try again."}

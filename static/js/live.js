@@ -25,6 +25,8 @@
   var statusLine = document.getElementById("composer-status");
   var pendingNew = 0;
   var announceTimer = null;
+  var everConnected = false;
+  var inFlight = {};
 
   function store(key, value) {
     try {
@@ -121,6 +123,7 @@
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
   socket.on("connect", function () {
+    everConnected = true;
     setConnection("connected", "Connected");
     resync().then(flushOutbox);
   });
@@ -130,7 +133,18 @@
   socket.on("connect_error", function () {
     setConnection("reconnecting", "Reconnecting… your text is safe.");
   });
-  socket.on("fragment", applyFragments);
+  socket.on("fragment", function (html) {
+    applyFragments(html);
+    if (document.querySelector("[data-workshop-deleted]")) { forgetWorkshop(); }
+  });
+
+  /* The facilitator deleted the workshop: keep nothing of it on this device. */
+  function forgetWorkshop() {
+    store(draftKey, null);
+    store(outboxKey, null);
+    socket.disconnect();
+    setConnection("ended", "This workshop has been deleted");
+  }
 
   /* ---- the composer: drafts and the outbox ---- */
 
@@ -143,10 +157,29 @@
 
   function outbox() { return load(outboxKey, []); }
 
+  function stillQueued(item) {
+    return outbox().some(function (other) { return other.client_id === item.client_id; });
+  }
+
+  /* Emit only while connected and once at a time: whatever is still queued is sent again on
+     the next connect, with the same client id, so the server stores it exactly once. */
   function send(item) {
+    if (!socket.connected || inFlight[item.client_id] || !stillQueued(item)) { return; }
+    inFlight[item.client_id] = true;
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
-      if (err) { say("Still sending… your text is safe and will be sent when the connection is back."); return; }
-      store(outboxKey, outbox().filter(function (queued) { return queued.client_id !== item.client_id; }));
+      delete inFlight[item.client_id];
+      if (err) {
+        say("Still sending… your text is safe and will be sent when the connection is back.");
+        window.setTimeout(function () { send(item); }, 5000);
+        return;
+      }
+      if (reply && reply.retry_after) {
+        // Too fast: it stays queued and goes by itself once the wait is over.
+        say(reply.error);
+        window.setTimeout(function () { send(item); }, reply.retry_after * 1000);
+        return;
+      }
+      store(outboxKey, outbox().filter(function (other) { return other.client_id !== item.client_id; }));
       if (reply && reply.ok) {
         say("Shared. Thank you.");
         return;
@@ -175,7 +208,9 @@
     if (!textarea.value) { textarea.value = load(draftKey, ""); }
     textarea.addEventListener("input", function () { store(draftKey, textarea.value); });
     form.addEventListener("submit", function (event) {
-      if (!socket.connected) { return; } // fall back to the plain form post
+      // Only if the live connection never worked here, fall back to the plain form post;
+      // once it has, an offline phone keeps the text queued rather than leave the page.
+      if (!socket.connected && !everConnected) { return; }
       event.preventDefault();
       var text = textarea.value.trim();
       if (!text) { say("Please write something first."); textarea.focus(); return; }
@@ -183,7 +218,7 @@
       store(outboxKey, outbox().concat([item]));
       textarea.value = "";
       store(draftKey, null);
-      say("Sending…");
+      say(socket.connected ? "Sending…" : "Kept on this phone: it will be sent when the connection is back.");
       send(item);
     });
   }
