@@ -22,6 +22,17 @@ ONE_PAYLOAD = "Each event carries one object. Please reload the page; your text 
 FAULT = "Something went wrong on our side. Please try again."
 
 
+def unknown_event() -> dict[str, Any]:
+    """The acknowledgement for an event the server has no handler for."""
+    return {"ok": False, "error": UNKNOWN}
+
+
+def still_connected(socketio: SocketIO) -> bool:
+    """True if the sender is connected, so "disconnect" arrived as an event a client sent
+    (a real disconnection is marked as under way before its handler runs)."""
+    return socketio.server.manager.is_connected(request.sid, request.namespace)
+
+
 def refusal(exc: ServiceError) -> dict[str, Any]:
     """The acknowledgement for a refused event."""
     reply: dict[str, Any] = {"ok": False, "error": exc.message}
@@ -34,13 +45,13 @@ def register(socketio: SocketIO) -> None:
     """Attach the catch-all event and the error handler to ``socketio``."""
 
     @socketio.on("*")
-    def unknown_event(_event: Any, *_args: Any) -> dict[str, Any]:
+    def any_other_event(_event: Any, *_args: Any) -> dict[str, Any]:
         """Any event without a handler of its own: counted against the flood limit, refused."""
         try:
             runtime_of(current_app).limits.check_event(request.sid)
         except TooMany as exc:
             return refusal(exc)
-        return {"ok": False, "error": UNKNOWN}
+        return unknown_event()
 
     @socketio.on_error_default
     def on_error(exc: Exception) -> Any:

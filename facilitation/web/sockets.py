@@ -18,7 +18,7 @@ from ..services.access import Actor
 from ..services.errors import NotFound, ServiceError, TooMany
 from .guessing import find_guarded
 from .identity import actor_for
-from .socket_guard import refusal
+from .socket_guard import refusal, still_connected, unknown_event
 
 
 def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
@@ -41,6 +41,8 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def connect(auth: Any = None) -> bool:
         """A browser opens its live connection for one workshop; strangers are refused."""
+        if request.sid in actors:  # an event named "connect" from a connected page
+            return unknown_event()
         code = auth.get("workshop") if isinstance(auth, dict) else None
         if not isinstance(code, str):
             return False
@@ -60,8 +62,11 @@ def register(socketio: SocketIO) -> None:
         return True
 
     @socketio.on("disconnect")
-    def disconnect(_reason: Any = None) -> None:
+    def disconnect(_reason: Any = None) -> dict[str, Any] | None:
+        if still_connected(socketio):  # an event named "disconnect", not a disconnection
+            return unknown_event()
         actors.pop(request.sid, None)
+        return None
 
     @socketio.on("contribute")
     def contribute(data: Any = None) -> dict[str, Any]:
