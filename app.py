@@ -31,6 +31,17 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument("--public-url", default=os.environ.get("APPRECIATE_PUBLIC_URL"),
                         help="address phones should use, if not this computer's local network "
                              "address, e.g. https://workshop.example.nhs.uk (env APPRECIATE_PUBLIC_URL)")
+    common.add_argument("--behind-proxy", action="store_true",
+                        default=os.environ.get("APPRECIATE_BEHIND_PROXY", "").lower()
+                        in ("1", "true", "yes", "on"),
+                        help="trust the X-Forwarded-For/-Proto/-Host/-Port headers of one reverse "
+                             "proxy in front of the app, e.g. one that ends HTTPS (env "
+                             "APPRECIATE_BEHIND_PROXY=1)")
+    common.add_argument("--retention-days", type=int,
+                        default=os.environ.get("APPRECIATE_RETENTION_DAYS") or None,
+                        help="delete workshops created more than this many days ago, at start "
+                             "and every hour (env APPRECIATE_RETENTION_DAYS; default: keep "
+                             "them until the facilitator deletes them)")
     if suppress:
         for action in common._actions:
             action.default = argparse.SUPPRESS

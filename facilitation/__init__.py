@@ -9,12 +9,14 @@ from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from . import i18n
 from .broadcast import SocketBroadcaster
 from .plans import load_plans
-from .services import Runtime, presence
+from .services import Runtime, lifecycle, presence
+from .services.limits import Limits
 from .store import Store
 
 
@@ -29,6 +31,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     app.config["DATA_DIR"] = str(data_dir)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(data_dir)
+    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = settings.cookies_need_tls(app.config)
+    retention_days = settings.retention_days(app.config)
 
     store = Store(settings.database_url(app.config))
     store.migrate()
@@ -36,9 +41,14 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
                         ping_interval=20, ping_timeout=25)
+    if app.config["BEHIND_PROXY"]:
+        # Outside Flask-SocketIO, so the Socket.IO handshake sees the public scheme and host
+        # (its same-origin check) just as Flask does.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
     broadcaster = SocketBroadcaster(app, socketio)
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
-                      broadcaster=broadcaster)
+                      broadcaster=broadcaster,
+                      limits=Limits(**app.config.get("RATE_LIMITS", {})))
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
     if store.engine.dialect.name == "sqlite":
@@ -53,6 +63,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from .web import register
 
     register(app, socketio)
+    if retention_days:
+        with app.app_context():
+            lifecycle.delete_expired(runtime, retention_days)
     return app
 
 

@@ -159,6 +159,14 @@ class SocketBroadcaster:
         with self._rendering():
             html = render_facilitator(room_model.facilitator_view(self._rt(), workshop_id))
         self.send(facilitator_room(workshop_id), html)
+    def workshop_deleted(self, workshop_id: int) -> None:
+        """The workshop is gone: every screen says so, forgets its drafts, and is let go."""
+        with self._rendering():
+            html = render_template("partials/_workshop_deleted.html")
+        self.send(room(workshop_id), html)
+        manager = self.socketio.server.manager
+        for sid, _eio_sid in list(manager.get_participants("/", room(workshop_id))):
+            self.socketio.server.disconnect(sid)
 
     def send(self, to: str, html: str) -> None:
         """The one place fragments leave the server (batching can wrap it)."""

@@ -7,11 +7,15 @@ import socket
 import sys
 from pathlib import Path
 
+from flask import Flask
+
 from . import create_app, runtime_of, socketio_of
+from .config import SettingsError
 from .export.backup import BackupError
 from .export.files import export_file
 from .export.restore import restore
 from .plans import PlanError
+from .services import lifecycle
 from .services import workshops as workshop_service
 from .services.errors import ServiceError
 
@@ -40,7 +44,20 @@ def _base_url(args: argparse.Namespace) -> str:
 
 def _settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
     base = _base_url(args)
-    return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base, **extra}
+    return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base,
+            "BEHIND_PROXY": args.behind_proxy, "RETENTION_DAYS": args.retention_days, **extra}
+
+
+def _delete_expired_periodically(app: Flask, days: int) -> None:
+    """The retention period, applied while the app runs (it is also applied at start)."""
+    socketio = socketio_of(app)
+    while True:
+        socketio.sleep(float(app.config["RETENTION_CHECK_SECONDS"]))
+        try:
+            with app.app_context():
+                lifecycle.delete_expired(runtime_of(app), days)
+        except Exception:  # a busy database now is no reason to stop checking later
+            app.logger.exception("Deleting expired workshops failed; trying again later")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -53,6 +70,11 @@ def serve(args: argparse.Namespace) -> int:
     if args.host in ("127.0.0.1", "localhost"):
         print("  Note: listening on this computer only; phones cannot join. Use --host 0.0.0.0.")
     print(f"  Data is kept in {app.config['DATA_DIR']}", flush=True)
+    if args.retention_days:
+        print(f"  Workshops are deleted {args.retention_days} days after they were created.",
+              flush=True)
+        socketio_of(app).start_background_task(_delete_expired_periodically, app,
+                                               args.retention_days)
     socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
     return 0
 
@@ -135,4 +157,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except ServiceError as exc:
         print(exc.message)
+    except SettingsError as exc:
+        print(f"A setting is not right: {exc}")
         return 2

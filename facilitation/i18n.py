@@ -48,6 +48,7 @@ def live_words() -> dict[str, str]:
         "one_minute": gettext("One minute left."),
         "time_up": gettext("Time is up."),
         "left": gettext("%(clock)s left.", clock="{clock}"),
+        "deleted": gettext("This workshop has been deleted"),
     }
 
 

@@ -4,11 +4,12 @@ who may do it, validates it, commits it, and then asks the broadcaster to tell t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..plans import Plan
 from ..store import Store
+from .limits import Limits
 
 
 class Broadcaster(Protocol):
@@ -27,6 +28,7 @@ class Broadcaster(Protocol):
     def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None: ...
 
     def timer_changed(self, workshop_id: int) -> None: ...
+    def workshop_deleted(self, workshop_id: int) -> None: ...
 
     def votes_changed(self, workshop_id: int, participant_id: str) -> None: ...
 
@@ -38,3 +40,4 @@ class Runtime:
     store: Store
     plans: dict[str, Plan]
     broadcaster: Broadcaster
+    limits: Limits = field(default_factory=Limits)

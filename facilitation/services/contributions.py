@@ -33,6 +33,7 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
     existing = _by_client_id(rt, actor.workshop_id, client_id)
     if existing is not None:
         return existing, False
+    rt.limits.check_sharing(actor)
     try:
         with rt.store.transaction() as db:
             workshop = db.get(Workshop, actor.workshop_id)
@@ -55,8 +56,10 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
             if not activity.anonymous and actor.participant_id:
                 participant = db.get(Participant, actor.participant_id)
                 author = participant.display_name if participant else None
+            # Anonymous means unlinkable, even for whoever holds the database file.
             contribution = Contribution(
-                workshop_id=workshop.id, participant_id=actor.participant_id,
+                workshop_id=workshop.id,
+                participant_id=None if activity.anonymous else actor.participant_id,
                 phase=workshop.phase, activity_key=activity.key, body=body,
                 author_name=author, client_id=client_id, hidden=False)
             db.add(contribution)

@@ -1,5 +1,5 @@
-"""The tables. Authorship is stored so people can see their own work and counts stay honest,
-but no view ever renders it for an anonymous activity (see services.contributions)."""
+"""The tables. Authorship of a contribution is stored only in named activities; in anonymous
+ones the row holds no participant id or name at all (see services.contributions)."""
 
 from __future__ import annotations
 

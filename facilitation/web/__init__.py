@@ -16,12 +16,15 @@ from . import (
     errors,
     export,
     facilitator,
+    guessing,
     home,
     interviews,
+    lifecycle,
     live,
     participant,
     room_tools,
     security,
+    socket_guard,
     sockets,
     themes,
 )
@@ -60,11 +63,13 @@ def _clock_words(seconds: int) -> str:
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
     for module in (home, facilitator, participant, live, room_tools, themes, interviews,
-                   dreams, design, deliver, export):
+                   dreams, design, deliver, export, lifecycle):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
+    guessing.register(app)
     sockets.register(socketio)
+    socket_guard.register(socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,

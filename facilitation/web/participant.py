@@ -30,6 +30,8 @@ def join(code: str):  # noqa: ANN201
 @bp.post("/join")
 def join_submit(code: str):  # noqa: ANN201
     workshop, actor = workshop_and_actor(code)
+    if actor.is_facilitator:  # joining would swap their facilitator key for a participant id
+        return redirect(url_for("facilitator.control", code=workshop.code))
     if actor.is_participant:
         return redirect(url_for("participant.room", code=workshop.code))
     try:

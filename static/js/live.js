@@ -30,6 +30,8 @@
   var lastFocusIds = [];
   var wordsBlock = document.getElementById("live-words");
   var W = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
+  var everConnected = false;
+  var inFlight = {};
 
   function store(key, value) {
     try {
@@ -203,8 +205,6 @@
 
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
-  var everConnected = false;
-
   socket.on("connect", function () {
     everConnected = true;
     setConnection("connected", W.connected);
@@ -216,7 +216,18 @@
   socket.on("connect_error", function () {
     setConnection("reconnecting", W.reconnecting);
   });
-  socket.on("fragment", applyFragments);
+  socket.on("fragment", function (html) {
+    applyFragments(html);
+    if (document.querySelector("[data-workshop-deleted]")) { forgetWorkshop(); }
+  });
+
+  /* The facilitator deleted the workshop: keep nothing of it on this device. */
+  function forgetWorkshop() {
+    store(draftKey, null);
+    store(outboxKey, null);
+    socket.disconnect();
+    setConnection("ended", W.deleted);
+  }
 
   /* htmx requests carry the CSRF token (forms also post it) and keep focus in place. */
   document.body.addEventListener("htmx:configRequest", function (event) {
@@ -272,7 +283,15 @@
 
   function outbox() { return load(outboxKey, []); }
 
+  function stillQueued(item) {
+    return outbox().some(function (other) { return other.client_id === item.client_id; });
+  }
+
+  /* Emit only while connected and once at a time: whatever is still queued is sent again on
+     the next connect, with the same client id, so the server stores it exactly once. */
   function send(item) {
+    if (!socket.connected || inFlight[item.client_id] || !stillQueued(item)) { return; }
+    inFlight[item.client_id] = true;
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
       if (err) { say(W.still_sending); return; }
       store(outboxKey, outbox().filter(function (queued) { return queued.client_id !== item.client_id; }));
