@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except ServiceError as exc:
         print(exc.message)
+        return 2
     except SettingsError as exc:
         print(f"A setting is not right: {exc}")
         return 2

@@ -58,9 +58,12 @@ def join_as_participant(context: BrowserContext, base_url: str, code: str,
 
 
 def advance(page: Page) -> None:
-    """Facilitator presses the move-forward button and confirms."""
+    """Facilitator presses the move-forward button, confirms, and sees the next phase."""
+    current = page.locator("#controls .stepper li.current")
+    before = current.inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#advance").click()
+    expect(current).not_to_have_text(before)
 
 
 def tab_to(page: Page, selector: str, limit: int = 400) -> None:
