@@ -194,11 +194,13 @@ def add_commitment(rt: Runtime, actor: Actor, form: Mapping[str, object],
     client_id = form.get("client_id")
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise Invalid("The form was malformed; please reload the page and try again.")
-    with rt.store.transaction() as db:
+    with rt.store.reading() as db:
         existing = db.scalar(select(Commitment).where(
             Commitment.workshop_id == actor.workshop_id, Commitment.client_id == client_id))
-        if existing is not None:
-            return existing
+    if existing is not None:
+        return existing  # the same form sent again: stored once
+    rt.limits.check_sharing(actor)
+    with rt.store.transaction() as db:
         workshop, _plan, activity = _open(db, rt, actor)
         fields = commitment_fields(form, today or date.today(), activity.anonymous)
         commitment = Commitment(
@@ -236,6 +238,7 @@ def start_team(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> ActionT
     name = clean(form.get("name"), "team_name", "The team's name")
     purpose = clean(form.get("purpose"), "commitment", "What the team is for", required=False,
                     multiline=True)
+    rt.limits.check_sharing(actor)
     with rt.store.transaction() as db:
         workshop, _plan, activity = _open(db, rt, actor)
         taken = db.scalar(select(ActionTeam.id).where(ActionTeam.workshop_id == workshop.id,

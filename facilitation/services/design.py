@@ -228,11 +228,13 @@ def add_proposition(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> Pr
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise Invalid("The form was malformed; please reload the page and try again.")
     text = clean(form.get("text"), "proposition", "Your statement", multiline=True)
-    with rt.store.transaction() as db:
+    with rt.store.reading() as db:
         existing = db.scalar(select(Proposition).where(
             Proposition.workshop_id == actor.workshop_id, Proposition.client_id == client_id))
-        if existing is not None:
-            return existing
+    if existing is not None:
+        return existing  # the same form sent again: stored once
+    rt.limits.check_sharing(actor)
+    with rt.store.transaction() as db:
         workshop, plan, activity = _writing(db, rt, actor)
         area = _area(db, workshop.id, plan, form.get("area"))
         proposition = Proposition(
@@ -257,6 +259,7 @@ def improve_proposition(rt: Runtime, actor: Actor, proposition_id: object, text:
         started_from = int(str(version))
     except ValueError:
         raise Invalid("The form was malformed; please reload the page and try again.") from None
+    rt.limits.check_sharing(actor)
     with rt.store.transaction() as db:
         _writing(db, rt, actor)
         proposition = get_proposition(db, actor.workshop_id, proposition_id)

@@ -123,13 +123,12 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise Invalid("The form was malformed; please reload the page and try again.")
     body = clean(text, "dream", "Your dream", multiline=True)
+    existing = _by_client_id(rt, actor.workshop_id, client_id)
+    if existing is not None:
+        return existing, False
+    rt.limits.check_sharing(actor)
     try:
         with rt.store.transaction() as db:
-            existing = db.scalar(select(Contribution).where(
-                Contribution.workshop_id == actor.workshop_id,
-                Contribution.client_id == client_id))
-            if existing is not None:
-                return existing, False
             workshop = db.get(Workshop, actor.workshop_id)
             if workshop is None:
                 raise NotFound("This workshop no longer exists.")
@@ -155,12 +154,15 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
             for theme_id in linked:
                 db.add(ItemTheme(item_type="contribution", item_id=dream.id, theme_id=theme_id))
     except IntegrityError:
-        with rt.store.reading() as db:
-            existing = db.scalar(select(Contribution).where(
-                Contribution.workshop_id == actor.workshop_id,
-                Contribution.client_id == client_id))
+        existing = _by_client_id(rt, actor.workshop_id, client_id)
         if existing is None:
             raise
         return existing, False
     rt.broadcaster.board_changed(actor.workshop_id)
     return dream, True
+
+
+def _by_client_id(rt: Runtime, workshop_id: int, client_id: str) -> Contribution | None:
+    with rt.store.reading() as db:
+        return db.scalar(select(Contribution).where(Contribution.workshop_id == workshop_id,
+                                                    Contribution.client_id == client_id))

@@ -109,6 +109,7 @@ def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseRespon
     word = clean(form.get("word"), "pulse_word", "Your word", required=False)
     if word and len(word.split()) > MAX_WORD_WORDS:
         raise Invalid("Please keep it to one word, or a very short phrase.")
+    rt.limits.check_sharing(actor)
     for attempt in range(2):
         try:
             with rt.store.transaction() as db:

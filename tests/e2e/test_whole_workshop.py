@@ -28,12 +28,6 @@ def confirm(page: Page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
 
 
-def move_on(facilitator: Page, phase: str) -> None:
-    """Advance one phase and wait until the control page shows it (the button is redrawn)."""
-    advance(facilitator)
-    expect(facilitator.locator("#phase-panel h2")).to_contain_text(phase)
-
-
 def add_dot(phone: Page, text: str, expected_here: int) -> None:
     item = phone.locator("#my-votes .ballot-item", has_text=text)
     item.get_by_role("button", name="Add a dot").click()
@@ -42,8 +36,8 @@ def add_dot(phone: Page, text: str, expected_here: int) -> None:
 
 def discover(facilitator: Page, phones: list[Page], projector: Page) -> None:
     """Interviews with a story shared with the room, cards, and two themes built by hand."""
-    move_on(facilitator, "Define")
-    move_on(facilitator, "Discover")
+    advance(facilitator)
+    advance(facilitator)
     expect(facilitator.locator("#phase-panel")).to_contain_text("Paired interview")
     facilitator.locator("#form-pairs").click()
     for phone in phones:
@@ -75,7 +69,7 @@ def discover(facilitator: Page, phones: list[Page], projector: Page) -> None:
 
 
 def dream(facilitator: Page, phones: list[Page], projector: Page) -> None:
-    move_on(facilitator, "Dream")
+    advance(facilitator)
     for page in (*phones, projector):
         expect(page.locator("#phase-panel")).to_contain_text("Phase 3 of 5: Dream")
     expect(phones[0].locator("#dream-form")).to_be_visible()
@@ -136,7 +130,7 @@ def dream(facilitator: Page, phones: list[Page], projector: Page) -> None:
 
 
 def design(facilitator: Page, phones: list[Page], projector: Page) -> None:
-    move_on(facilitator, "Design")
+    advance(facilitator)
     writer, improver = phones[2], phones[3]
     expect(writer.locator("#proposition-form")).to_be_visible()
     writer.get_by_label("Area").select_option(label="How we welcome new, bank and agency colleagues")
@@ -170,7 +164,7 @@ def design(facilitator: Page, phones: list[Page], projector: Page) -> None:
 
 
 def deliver(facilitator: Page, phones: list[Page], projector: Page) -> None:
-    move_on(facilitator, "Deliver")
+    advance(facilitator)
     today = date.today()
     ana, anonymous, bo, fourth = phones
     expect(ana.locator("#commitment-form")).to_be_visible()

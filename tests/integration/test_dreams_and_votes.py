@@ -154,3 +154,15 @@ def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dr
     for html in every_view(app, runtime, dreaming.room):
         assert not TALLY.search(html)
     votes.place_dot(runtime, dreaming.people[3], f"contribution:{a}")  # voting reopens
+
+
+def test_a_flood_of_dreams_is_slowed_with_a_clear_message(runtime, dreaming) -> None:
+    from facilitation.services.errors import TooMany
+    from facilitation.services.limits import Limits, Rate
+
+    runtime.limits = Limits(sharing=Rate(burst=2, per_second=0.001))
+    dream(dreaming, 0, "We know every new starter by name")
+    dream(dreaming, 0, "We thank each other at handover")
+    with pytest.raises(TooMany, match="sending very fast"):
+        dream(dreaming, 0, "We take our breaks together")
+    dream(dreaming, 1, "We take our breaks together")  # only the sender is slowed

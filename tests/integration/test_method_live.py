@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from facilitation.services.limits import Limits, Rate
+
 from .room import Person, join, start_workshop
 
 TALLY = re.compile(r'class="tally|class="result|</strong> dots?\b')
@@ -169,3 +171,39 @@ def test_check_out_answers_travel_only_as_totals_after_reveal(live) -> None:
         assert "On average <strong>4.0</strong> out of 5" in html
         assert "hopeful <span class=\"count\">(2)</span>" in html
     assert outsider.fragments() == []
+
+
+FACILITATOR_ONLY = [("dots", {"dots": "4"}), ("design/areas", {"name": "Rotas"}),
+                    ("design/areas/rename", {"area": "plan:0", "name": "Rotas"}),
+                    ("design/areas/remove", {"area": "plan:0"}),
+                    ("teams/offer", {"name": "Welcome"}), ("teams/1/remove", {}),
+                    ("review", {"next_review": "2099-01-01"})]
+PARTICIPANT_ONLY = [("dreams", {"text": "We", "client_id": "auth-check-01"}),
+                    ("votes", {"dot": "add contribution:1"}),
+                    ("design/propositions", {"text": "We", "area": "plan:0",
+                                             "client_id": "auth-check-02"}),
+                    ("design/propositions/1", {"text": "We", "version": "1"}),
+                    ("commitments", {"what": "x", "client_id": "auth-check-03"}),
+                    ("commitments/1/withdraw", {}), ("teams", {"name": "Mine"}),
+                    ("teams/1/join", {}), ("teams/1/leave", {}), ("pulse", {"answer_1": "5"})]
+
+
+def test_each_new_route_refuses_who_may_not_use_it(runtime, live) -> None:
+    facilitator, projector, people, outsider = live
+    # Every refusal here comes from one test address: let the code-guessing guard allow them.
+    runtime.limits = Limits(join_failures=Rate(burst=1000, per_second=100))
+    before = facilitator.http.get(f"/w/{facilitator.code}/state").get_data(as_text=True)
+    stranger = Person(facilitator.http.application.test_client(), facilitator.code)
+    for path, form in FACILITATOR_ONLY:
+        for person in (people[0], outsider, stranger):
+            response = person.post(f"/w/{facilitator.code}/{path}", form, page="/")
+            assert response.status_code == 403, (path, response.status_code)
+    for path, form in PARTICIPANT_ONLY:
+        for person in (facilitator, outsider, stranger):
+            response = person.post(f"/w/{facilitator.code}/{path}", form, page="/")
+            assert response.status_code == 403, (path, response.status_code)
+    assert facilitator.http.get(f"/w/{facilitator.code}/state").get_data(as_text=True) == before
+    for person in (facilitator, outsider, stranger):
+        assert person.http.get(
+            f"/w/{facilitator.code}/design/propositions/1/edit").status_code == 403
+    assert outsider.fragments() == [] and people[0].fragments() == []
