@@ -21,6 +21,9 @@ from .services import room as room_model
 
 FRAGMENT_EVENT = "fragment"
 
+# Per-person parts that list the shared board, fetched again by each phone when it changes.
+OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
+
 
 def room(workshop_id: int) -> str:
     """Everyone connected to the workshop."""
@@ -98,11 +101,22 @@ class SocketBroadcaster:
         self._facilitator(workshop_id)
 
     def board_changed(self, workshop_id: int) -> None:
-        """Cards, stories or themes changed: the shared board and the facilitator's panel."""
+        """Cards, stories, themes, dreams, statements, commitments or check-out answers
+        changed: the shared board and the facilitator's panel. Every phone also fetches
+        again its own part that lists the board (its ballot, or its action teams)."""
         with self._rendering():
             state = room_model.room_state(self._rt(), workshop_id)
             html = render_template("partials/_board_bag.html", state=state)
+            if state.kind in OWN_LISTS:
+                html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
+                                        state=state)
         self.send(room(workshop_id), html)
+        self._facilitator(workshop_id)
+
+    def votes_changed(self, workshop_id: int, participant_id: str) -> None:
+        """Someone placed or took back a dot: only their own ballot changes, and the
+        facilitator's count of people who have voted. No total is sent anywhere."""
+        self._ask_to_refetch(workshop_id, [participant_id], "my-votes")
         self._facilitator(workshop_id)
 
     def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None:

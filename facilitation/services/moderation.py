@@ -4,12 +4,13 @@ projector. Authorship is never revealed by any of it."""
 from __future__ import annotations
 
 from ..store import Contribution, Workshop
-from ..store.models import Story
+from ..store.models import Commitment, Proposition, Story
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
 
-ITEM_TABLES = {"contribution": Contribution, "story": Story}
+ITEM_TABLES = {"contribution": Contribution, "story": Story, "proposition": Proposition,
+               "commitment": Commitment}
 
 
 def _item(db, actor: Actor, item_type: str, item_id: object):  # noqa: ANN001, ANN202

@@ -16,13 +16,25 @@ from sqlalchemy.orm import Session
 from .. import cycle
 from ..plans import Activity, Plan
 from ..store import Contribution, Participant, Workshop
-from ..store.models import ActivityState, Story
+from ..store.models import (
+    ActivityState,
+    Commitment,
+    Proposition,
+    PropositionRevision,
+    PulseResponse,
+    Story,
+)
 from . import Runtime
 from .activities import Timer, timer_of
+from .deliver import DeliverBoard, deliver_board, my_commitments, my_teams
+from .design import DesignBoard, design_board
+from .dreams import DreamBoard, dream_board
 from .errors import NotFound
 from .pairs import Group, MyPair, current_round, groups_of_round, my_pair
+from .pulse import PulseResults, my_response, pulse_results
 from .stories import StoryView, pending_quotes, room_stories, stories_for_member
 from .themes import Board, BoardItem, board, decided_signatures
+from .votes import VOTE_KINDS, Ballot, ballot
 from .workshops import plan_for
 
 
@@ -44,6 +56,10 @@ class RoomState:
     spotlight: BoardItem | None
     stories: list[StoryView] = field(default_factory=list)
     board: Board | None = None
+    dreams: DreamBoard | None = None
+    design: DesignBoard | None = None
+    deliver: DeliverBoard | None = None
+    pulse: PulseResults | None = None
 
     @property
     def kind(self) -> str | None:
@@ -75,6 +91,9 @@ def _spotlight(db: Session, workshop: Workshop) -> BoardItem | None:
     elif kind == "story":
         item = db.get(Story, int(number))
         text = item.headline if item else ""
+    elif kind == "proposition":
+        item = db.get(Proposition, int(number))
+        text = item.text if item else ""
     else:
         return None
     if item is None or item.hidden or item.workshop_id != workshop.id:
@@ -93,6 +112,7 @@ def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
     timer, locked, revealed = None, False, False
     stories: list[StoryView] = []
     themes: Board | None = None
+    method: dict = {}
     if activity is not None:
         shown = (Contribution.workshop_id == workshop_id,
                  Contribution.activity_key == activity.key,
@@ -111,13 +131,39 @@ def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
                 Story.workshop_id == workshop_id, Story.activity_key == activity.key)) or 0
         if activity.kind in ("themes", "dreams", "propositions"):
             themes = board(db, workshop_id, discover_card_keys(plan))
+        method = _method_boards(db, workshop, plan, activity, settings)
+        if "counted" in method:
+            contributed = method.pop("counted")
     joined, present = db.execute(
         select(func.count(), func.coalesce(func.sum(
             case((Participant.connections > 0, 1), else_=0)), 0))
         .where(Participant.workshop_id == workshop_id)).one()
     return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
                      joined, int(present), contributed, timer, locked, revealed,
-                     _spotlight(db, workshop), stories, themes)
+                     _spotlight(db, workshop), stories, themes, **method)
+
+
+def _method_boards(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
+                   settings: ActivityState | None) -> dict:
+    """The Dream, Design and Deliver boards, and how many people took part in each."""
+    if activity.kind == "dreams":
+        return {"dreams": dream_board(db, workshop, activity, settings)}
+    if activity.kind == "propositions":
+        return {"design": design_board(db, workshop, plan, activity, settings),
+                "counted": db.scalar(select(func.count(func.distinct(
+                    Proposition.participant_id))).where(
+                    Proposition.workshop_id == workshop.id,
+                    Proposition.activity_key == activity.key)) or 0}
+    if activity.kind == "commitments":
+        return {"deliver": deliver_board(db, workshop, plan, activity),
+                "counted": db.scalar(select(func.count(func.distinct(
+                    Commitment.participant_id))).where(
+                    Commitment.workshop_id == workshop.id,
+                    Commitment.activity_key == activity.key)) or 0}
+    if activity.kind == "pulse":
+        results = pulse_results(db, workshop.id, activity, settings)
+        return {"pulse": results, "counted": results.responses}
+    return {}
 
 
 def room_state(rt: Runtime, workshop_id: int) -> RoomState:
@@ -137,6 +183,10 @@ class FacilitatorView:
     suggestions: list
     hidden_cards: list[Contribution]
     hidden_stories: list[Story]
+    # Hidden statements and commitments as (ref, text), for the facilitator to restore.
+    hidden_items: list[tuple[str, str]] = field(default_factory=list)
+    # Every saved wording of each statement, oldest first, for the Design panel.
+    revisions: dict[int, list[str]] = field(default_factory=dict)
 
 
 def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
@@ -148,6 +198,8 @@ def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
         suggestions: list = []
         hidden_cards: list[Contribution] = []
         hidden_stories: list[Story] = []
+        hidden_items: list[tuple[str, str]] = []
+        revisions: dict[int, list[str]] = {}
         if room.activity is not None:
             key = room.activity.key
             if room.kind == "interview":
@@ -166,8 +218,31 @@ def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
             hidden_cards = list(db.scalars(select(Contribution).where(
                 Contribution.workshop_id == workshop_id, Contribution.activity_key == key,
                 Contribution.hidden.is_(True)).order_by(Contribution.id)))
+            hidden_items, revisions = _facilitator_method(db, room)
         return FacilitatorView(room, groups, unpaired, themes, suggestions, hidden_cards,
-                               hidden_stories)
+                               hidden_stories, hidden_items, revisions)
+
+
+def _facilitator_method(db: Session, room: RoomState) -> tuple[list[tuple[str, str]],
+                                                               dict[int, list[str]]]:
+    """Design and Deliver extras: hidden statements or commitments, and wording history."""
+    if room.kind == "propositions":
+        hidden = [(f"proposition:{p.id}", p.text) for p in db.scalars(select(Proposition).where(
+            Proposition.workshop_id == room.workshop.id, Proposition.hidden.is_(True))
+            .order_by(Proposition.id))]
+        history: dict[int, list[str]] = {}
+        for revision in db.scalars(select(PropositionRevision)
+                                   .join(Proposition,
+                                         Proposition.id == PropositionRevision.proposition_id)
+                                   .where(Proposition.workshop_id == room.workshop.id)
+                                   .order_by(PropositionRevision.version)):
+            history.setdefault(revision.proposition_id, []).append(revision.text)
+        return hidden, history
+    if room.kind == "commitments":
+        return [(f"commitment:{c.id}", c.what) for c in db.scalars(select(Commitment).where(
+            Commitment.workshop_id == room.workshop.id, Commitment.hidden.is_(True))
+            .order_by(Commitment.id))], {}
+    return [], {}
 
 
 @dataclass(frozen=True)
@@ -179,6 +254,13 @@ class MyView:
     pair: MyPair | None
     my_stories: list[StoryView]
     quotes_to_answer: list[Story]
+    ballot: Ballot | None = None
+    # Refs ("contribution:3", "proposition:5") of what I wrote, marked "yours" only for me.
+    mine: frozenset[str] = frozenset()
+    my_commitments: list[Commitment] = field(default_factory=list)
+    my_teams: frozenset[int] = frozenset()
+    my_pulse: PulseResponse | None = None
+    my_name: str | None = None
 
     def story_about(self, teller_id: str | None) -> Story | None:
         """The story I am capturing about ``teller_id``, if I started one."""
@@ -197,4 +279,35 @@ def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
             pair = my_pair(db, workshop_id, room.activity.key, participant_id)
             mine = stories_for_member(db, workshop_id, participant_id)
             quotes = pending_quotes(db, workshop_id, participant_id)
-        return MyView(room, participant_id, pair, mine, quotes)
+        return MyView(room, participant_id, pair, mine, quotes,
+                      **_my_method(db, room, participant_id))
+
+
+def _my_method(db: Session, room: RoomState, participant_id: str) -> dict:
+    """My dots, what I wrote, my commitments, teams and check-out answers."""
+    activity = room.activity
+    if activity is None:
+        return {}
+    workshop_id = room.workshop.id
+    if activity.kind in VOTE_KINDS:
+        settings = _settings(db, workshop_id, activity.key)
+        if activity.kind == "dreams":
+            own = db.scalars(select(Contribution.id).where(
+                Contribution.workshop_id == workshop_id,
+                Contribution.activity_key == activity.key,
+                Contribution.participant_id == participant_id))
+        else:
+            own = db.scalars(select(Proposition.id).where(
+                Proposition.workshop_id == workshop_id,
+                Proposition.participant_id == participant_id))
+        target = VOTE_KINDS[activity.kind]
+        return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
+                "mine": frozenset(f"{target}:{item}" for item in own)}
+    if activity.kind == "commitments":
+        person = db.get(Participant, participant_id)
+        return {"my_commitments": my_commitments(db, workshop_id, participant_id),
+                "my_teams": my_teams(db, workshop_id, participant_id),
+                "my_name": person.display_name if person else None}
+    if activity.kind == "pulse":
+        return {"my_pulse": my_response(db, workshop_id, activity.key, participant_id)}
+    return {}

@@ -24,6 +24,14 @@ LIMITS = {
     "quote": 500,
     "theme_name": 80,
     "pair_code": 8,
+    "dream": 1000,
+    "proposition": 600,
+    "area_name": 80,
+    "commitment": 500,
+    "owner_name": 80,
+    "helpers": 200,
+    "team_name": 80,
+    "pulse_word": 40,
 }
 
 

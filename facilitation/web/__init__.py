@@ -10,6 +10,9 @@ from markupsafe import Markup
 from .. import cycle
 from ..services import stories
 from . import (
+    deliver,
+    design,
+    dreams,
     errors,
     export,
     facilitator,
@@ -26,6 +29,7 @@ from . import (
     themes,
 )
 from .links import join_link
+from .method import method_globals
 
 
 def _next_phase_label(key: str) -> str:
@@ -58,8 +62,8 @@ def _clock_words(seconds: int) -> str:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live, room_tools, themes, interviews, export,
-                   lifecycle):
+    for module in (home, facilitator, participant, live, room_tools, themes, interviews,
+                   dreams, design, deliver, export, lifecycle):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
@@ -70,4 +74,5 @@ def register(app: Flask, socketio: SocketIO) -> None:
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,
         format_clock_words=_clock_words, sharing_levels=stories.SHARING,
-        composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field)
+        composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field,
+        **method_globals())

@@ -16,6 +16,11 @@ from .responses import facilitator_refresh, is_htmx, participant_refresh
 
 bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 
+# Parts of a participant's own panel that a push can ask them to fetch again.
+PARTS = {"my-quotes": "partials/_my_quotes.html",
+         "my-votes": "partials/participant/_my_votes.html",
+         "my-teams": "partials/participant/_my_teams.html"}
+
 
 def _as_participant(code: str) -> tuple[Workshop, Actor]:
     workshop, actor = workshop_and_actor(code)
@@ -37,8 +42,7 @@ def me(code: str):  # noqa: ANN201
     """A participant's own panel (or part of it), fetched when a push says it changed."""
     workshop, actor = _as_participant(code)
     view = room_model.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
-    part = request.args.get("part", "my-panel")
-    template = "partials/_my_quotes.html" if part == "my-quotes" else "partials/_my_panel.html"
+    template = PARTS.get(request.args.get("part", ""), "partials/_my_panel.html")
     return render_template(template, me=view, state=view.room, oob=False)
 
 

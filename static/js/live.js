@@ -27,7 +27,7 @@
   var csrfMeta = document.querySelector("meta[name=csrf-token]");
   var pendingNew = 0;
   var announceTimer = null;
-  var lastFocusId = null;
+  var lastFocusIds = [];
   var wordsBlock = document.getElementById("live-words");
   var W = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
   var everConnected = false;
@@ -116,23 +116,35 @@
   }
 
   /* Keep keyboard and screen-reader users where they were when part of the page is redrawn:
-     refocus the element with the same id, or the nearest identified container. */
+     refocus the element with the same id, or else its nearest identified container. A part
+     that is fetched again (a ballot, a panel) is briefly absent, so the wish to return waits
+     until it is back, unless the person moves focus elsewhere first. */
   function rememberFocus() {
     var active = document.activeElement;
     if (!active || active === document.body) { return; }
-    var holder = active.id ? active : active.closest("[id]");
-    lastFocusId = holder ? holder.id : null;
+    var ids = [];
+    for (var el = active; el && el !== document.body && ids.length < 3; el = el.parentElement) {
+      if (el.id) { ids.push(el.id); }
+    }
+    lastFocusIds = ids;
   }
 
   function restoreFocus() {
-    if (!lastFocusId || (document.activeElement && document.activeElement !== document.body)) { return; }
-    var again = document.getElementById(lastFocusId);
-    if (again) {
-      if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) { again.setAttribute("tabindex", "-1"); }
-      again.focus();
+    if (!lastFocusIds.length || (document.activeElement && document.activeElement !== document.body)) { return; }
+    for (var i = 0; i < lastFocusIds.length; i += 1) {
+      var again = document.getElementById(lastFocusIds[i]);
+      if (again) {
+        if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) { again.setAttribute("tabindex", "-1"); }
+        lastFocusIds = [];
+        again.focus();
+        return;
+      }
     }
-    lastFocusId = null;
   }
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target !== document.body) { lastFocusIds = []; }
+  });
 
   function draftKeyOf(field) { return "appreciate:draft:" + code + ":" + field.dataset.draft; }
 
@@ -229,8 +241,12 @@
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (event.detail.successful && form && form.id === "story-form") {
+    // When the response redrew the form itself, htmx re-targets this event at an ancestor:
+    // the request's own element is still in requestConfig.
+    var config = event.detail.requestConfig;
+    var form = (config && config.elt) || event.detail.elt;
+    // Forms that create or save something forget their drafts once the server has them.
+    if (event.detail.successful && form && (form.id === "story-form" || form.hasAttribute("data-clears-drafts"))) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-draft]"), function (field) {
         store(draftKeyOf(field), null);
       });

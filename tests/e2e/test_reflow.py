@@ -56,7 +56,7 @@ def test_every_page_reflows_without_sideways_scrolling(server, new_context, widt
 
     facilitator.goto(f"{server.url}/w/{code}/facilitate")
     assert_no_horizontal_scroll(facilitator, "control-lobby")
-    for step in ("define", "discover"):
+    for step in ("define", "discover", "dream", "design", "deliver"):
         advance(facilitator)
         participant.wait_for_selector(f"#phase-panel[data-phase={step}]")
         for page, name in ((participant, "participant"), (facilitator, "control"),
