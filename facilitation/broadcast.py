@@ -136,6 +136,10 @@ class SocketBroadcaster:
             html = render_template("partials/_timer.html", state=state)
         self.send(room(workshop_id), html)
 
+    def connections_changed(self, workshop_id: int) -> None:
+        """A phone connected or left: only the facilitator's counts of who is here change."""
+        self._facilitator(workshop_id)
+
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined, arrived or left: only the head counts change."""
         with self._rendering():

@@ -28,8 +28,7 @@
   var pendingNew = 0;
   var announceTimer = null;
   var lastFocusIds = [];
-  var wordsBlock = document.getElementById("live-words");
-  var W = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
+  var W = JSON.parse(body.dataset.words || "{}");
   var everConnected = false;
   var inFlight = {};
 
