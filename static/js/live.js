@@ -120,7 +120,10 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
-  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
+  // WebSocket first, long-polling only if that fails: no upgrade half-way through, so a
+  // server that dies at that moment is noticed at once rather than at the next heartbeat.
+  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000,
+                    transports: ["websocket", "polling"], tryAllTransports: true });
 
   socket.on("connect", function () {
     everConnected = true;
@@ -128,6 +131,7 @@
     resync().then(flushOutbox);
   });
   socket.on("disconnect", function () {
+    inFlight = {}; // answers never cross connections: whatever is queued goes again
     setConnection("reconnecting", "Reconnecting… your text is safe.");
   });
   socket.on("connect_error", function () {
@@ -169,6 +173,7 @@
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
       delete inFlight[item.client_id];
       if (err) {
+        if (!stillQueued(item)) { return; } // a later send was answered already
         say("Still sending… your text is safe and will be sent when the connection is back.");
         window.setTimeout(function () { send(item); }, 5000);
         return;
