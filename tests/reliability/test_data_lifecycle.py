@@ -16,10 +16,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, insert, select, text
-
 import pytest
 import socketio
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, insert, select, text
 
 from facilitation import runtime_of, socketio_of
 from facilitation.services import lifecycle
@@ -40,7 +39,7 @@ def fill_every_table(app, code: str, marker: str) -> None:  # noqa: ANN001
     runtime = runtime_of(app)
     workshop = workshop_service.find(runtime, code)
     inserted: dict[str, dict[str, object]] = {
-        "workshops": {c: getattr(workshop, c) for c in Workshop.__table__.columns.keys()}}
+        "workshops": {c.name: getattr(workshop, c.name) for c in Workshop.__table__.columns}}
     with runtime.store.transaction() as db:
         for table in Base.metadata.sorted_tables:
             if table.name == "workshops":

@@ -7,6 +7,7 @@ anything not acknowledged is sent again, with the same client id, once the serve
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import secrets
 import sqlite3
@@ -21,7 +22,7 @@ from .people import connect, join, start_workshop
 PEOPLE = 40
 EACH = 8
 KILLS_AT = (0.25, 0.5, 0.75)  # of the burst acknowledged so far
-DEADLINE_SECONDS = 120
+DEADLINE_SECONDS = 300  # a ceiling for a slow, shared machine; a quiet one needs ~20-90 s
 
 
 class Sender(threading.Thread):
@@ -58,10 +59,8 @@ class Sender(threading.Thread):
                 break
 
     def _drop(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the server is gone, and so is the connection
             self.client.disconnect()
-        except Exception:  # noqa: BLE001 - the server is gone; so is the connection
-            pass
         time.sleep(0.1)
 
 
