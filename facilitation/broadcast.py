@@ -71,7 +71,10 @@ class SocketBroadcaster:
         self.send(room(workshop_id), html)
 
     def workshop_deleted(self, workshop_id: int) -> None:
-        """The workshop is gone: every screen says so, forgets its drafts, and is let go."""
+        """The workshop is gone: every screen says so, forgets its drafts, and is let go.
+
+        Connections held by other processes (scale-out) get the notice through the message
+        queue and close themselves; any event they still send finds the workshop gone."""
         with self.app.app_context():
             html = render_template("partials/_workshop_deleted.html")
         self.send(room(workshop_id), html)

@@ -70,7 +70,7 @@ def speaks_engine_io(base: str, origin: str, cookie: str, code: str | None = Non
             return False
         if code is None:
             return True
-        ws.send('40{"workshop": "%s"}' % code)
+        ws.send(f'40{{"workshop": "{code}"}}')
         return ws.recv().startswith('40{"sid"')
     except websocket.WebSocketConnectionClosedException:
         return False
