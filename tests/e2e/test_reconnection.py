@@ -200,3 +200,30 @@ def test_a_network_that_blocks_websockets_falls_back_to_long_polling(
     finally:
         proxy.shutdown()
         proxy.server_close()
+
+
+def test_sending_too_fast_keeps_the_words_and_sends_them_when_allowed(
+        server, new_context, ledger) -> None:
+    facilitator, code = open_room(server, new_context)
+    phone = join_as_participant(new_context(), server.url, code)
+    phone.evaluate("""() => {
+        window.statuses = [];
+        const line = document.getElementById('composer-status');
+        new MutationObserver(() => window.statuses.push(line.textContent))
+            .observe(line, {childList: true, characterData: true, subtree: true});
+    }""")
+    box, share = phone.get_by_label("Your words"), phone.get_by_role("button", name="Share")
+    for n in range(14):  # the default allowance is 10 at once, then one every 3 seconds
+        box.fill(f"Quick thought number {n:02d}")
+        share.click()
+    ledger.bad_inputs["contributions over the flood limit (browser)"] += 4
+
+    wait_until(phone, lambda: any(s.startswith("You're sending very fast")
+                                  for s in phone.evaluate("window.statuses")),
+               "the slow-down message")
+    for n in range(14):
+        expect(cards(facilitator, f"Quick thought number {n:02d}")).to_have_count(
+            1, timeout=2 * LONG)
+    expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.",
+                                                          timeout=LONG)
+    assert outbox(phone, code) == []
