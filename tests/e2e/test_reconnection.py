@@ -76,6 +76,7 @@ def test_a_network_drop_resyncs_the_view_and_sends_what_was_kept_once(
     expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.")
     assert outbox(phone, code) == []
     expect(box).to_have_value("Half a thought, not sent yet")
+    ledger.acknowledged += 1
 
 
 def test_a_lost_acknowledgement_is_resent_and_stored_once(server, new_context, ledger) -> None:
@@ -123,6 +124,8 @@ def test_a_lost_acknowledgement_is_resent_and_stored_once(server, new_context, l
     assert outbox(phone, code) == []
     facilitator.reload()
     expect(cards(facilitator, "Said once, heard once")).to_have_count(1)
+    ledger.acknowledged += 1
+    ledger.resent_after_lost_ack += 1
 
 
 def test_a_server_crash_right_after_share_stores_the_words_once(
@@ -142,6 +145,7 @@ def test_a_server_crash_right_after_share_stores_the_words_once(
     assert outbox(phone, code) == []
     phone.reload()
     expect(cards(phone, "as the laptop died")).to_have_count(1)
+    ledger.acknowledged += 1
 
 
 class NoWebSocketProxy(socketserver.ThreadingTCPServer):
