@@ -136,6 +136,10 @@ class SocketBroadcaster:
             html = render_template("partials/_timer.html", state=state)
         self.send(room(workshop_id), html)
 
+    def connections_changed(self, workshop_id: int) -> None:
+        """A phone connected or left: only the facilitator's counts of who is here change."""
+        self._facilitator(workshop_id)
+
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined, arrived or left: only the head counts change."""
         with self._rendering():
@@ -160,7 +164,10 @@ class SocketBroadcaster:
             html = render_facilitator(room_model.facilitator_view(self._rt(), workshop_id))
         self.send(facilitator_room(workshop_id), html)
     def workshop_deleted(self, workshop_id: int) -> None:
-        """The workshop is gone: every screen says so, forgets its drafts, and is let go."""
+        """The workshop is gone: every screen says so, forgets its drafts, and is let go.
+
+        Connections held by other processes (scale-out) get the notice through the message
+        queue and close themselves; any event they still send finds the workshop gone."""
         with self._rendering():
             html = render_template("partials/_workshop_deleted.html")
         self.send(room(workshop_id), html)

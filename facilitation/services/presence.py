@@ -21,7 +21,7 @@ def connected(rt: Runtime, participant_id: str, delta: int) -> None:
         workshop_id = db.scalar(select(Participant.workshop_id)
                                 .where(Participant.id == participant_id))
     if workshop_id is not None:
-        rt.broadcaster.presence_changed(workshop_id)
+        rt.broadcaster.connections_changed(workshop_id)
 
 
 def forget_all_connections(rt: Runtime) -> None:

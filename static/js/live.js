@@ -28,8 +28,7 @@
   var pendingNew = 0;
   var announceTimer = null;
   var lastFocusIds = [];
-  var wordsBlock = document.getElementById("live-words");
-  var W = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
+  var W = JSON.parse(body.dataset.words || "{}");
   var everConnected = false;
   var inFlight = {};
 
@@ -203,7 +202,10 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
-  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
+  // WebSocket first, long-polling only if that fails: no upgrade half-way through, so a
+  // server that dies at that moment is noticed at once rather than at the next heartbeat.
+  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000,
+                    transports: ["websocket", "polling"], tryAllTransports: true });
 
   socket.on("connect", function () {
     everConnected = true;
@@ -211,6 +213,7 @@
     resync().then(flushOutbox);
   });
   socket.on("disconnect", function () {
+    inFlight = {}; // answers never cross connections: whatever is queued goes again
     setConnection("reconnecting", W.reconnecting);
   });
   socket.on("connect_error", function () {
@@ -293,8 +296,20 @@
     if (!socket.connected || inFlight[item.client_id] || !stillQueued(item)) { return; }
     inFlight[item.client_id] = true;
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
-      if (err) { say(W.still_sending); return; }
-      store(outboxKey, outbox().filter(function (queued) { return queued.client_id !== item.client_id; }));
+      delete inFlight[item.client_id];
+      if (err) {
+        if (!stillQueued(item)) { return; } // a later send was answered already
+        say(W.still_sending);
+        window.setTimeout(function () { send(item); }, 5000);
+        return;
+      }
+      if (reply && reply.retry_after) {
+        // Too fast: it stays queued and goes by itself once the wait is over.
+        say(reply.error);
+        window.setTimeout(function () { send(item); }, reply.retry_after * 1000);
+        return;
+      }
+      store(outboxKey, outbox().filter(function (other) { return other.client_id !== item.client_id; }));
       if (reply && reply.ok) {
         say(W.shared);
         return;

@@ -1,10 +1,12 @@
 """Anonymity that holds: a scripted workshop, then a scan of everything the app said.
 
-Every HTML page (for every kind of person, at every phase), every pushed fragment, every
-acknowledgement, every error message and every log line is collected. No participant id may
-appear in any of them; and no name given at join may appear next to anything written in an
-anonymous activity — not even on the facilitator's screens. The named activity of the plan
-is scripted too, to show the scan does find names where they belong.
+Every page and download (every GET route, for every kind of person, at every phase),
+every pushed fragment, every acknowledgement, every error message and every log line is
+collected. No participant id may appear in any of them; and no name given at join may
+appear next to anything written in an anonymous activity (in the same card of a page, the
+same object of a JSON download, the same line of any other), not even on the facilitator's
+screens. The named activity of the plan is scripted too, to show the scan does find names
+where they belong.
 
 Counts: in anonymous activities the room sees how many contributions there are (which the
 wall shows anyway), never how many people made them: "1 has shared" next to three cards
@@ -85,12 +87,32 @@ def counts_text(html: str) -> str:
     return ""
 
 
+def json_objects(value: object):  # noqa: ANN201 - a generator of dicts
+    if isinstance(value, dict):
+        yield value
+        for inner in value.values():
+            yield from json_objects(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from json_objects(inner)
+
+
+def records(mimetype: str, body: str) -> list[str]:
+    """The smallest units of a download that belong together: a JSON object's own values,
+    or a line of CSV, Markdown or any other text."""
+    if mimetype == "application/json":
+        return [json.dumps([v for v in obj.values() if not isinstance(v, dict | list)])
+                for obj in json_objects(json.loads(body))]
+    return body.splitlines()
+
+
 class Recorder:
     """Everything the app said to anyone, labelled by where it was said."""
 
     def __init__(self) -> None:
         self.html: list[tuple[str, str]] = []
         self.other: list[tuple[str, str]] = []
+        self.documents: list[tuple[str, str, str]] = []  # exports: where, type, text
         self.anonymous_now = True
         self.while_anonymous: list[tuple[str, str]] = []
 
@@ -103,7 +125,11 @@ class Recorder:
         response = person.http.get(path)
         headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
         self.other.append((f"{who} headers of {path}", json.dumps(headers)))
-        self._html(f"{who} page {path}", response.get_data(as_text=True))
+        body = response.get_data(as_text=True)
+        if response.mimetype == "text/html":
+            self._html(f"{who} page {path}", body)
+        else:
+            self.documents.append((f"{who} download {path}", response.mimetype, body))
 
     def pushed(self, who: str, person: Person) -> None:
         assert person.socket is not None
@@ -193,7 +219,7 @@ def test_nothing_links_anonymous_words_to_a_person(make_app, caplog) -> None:
         ids = list(db.scalars(select(Participant.id)))
         rows = list(db.scalars(select(Contribution)))
     logs = [(f"log {r.name}", r.getMessage() + (r.exc_text or "")) for r in caplog.records]
-    outputs = record.html + record.other + logs
+    outputs = record.html + record.other + logs + [(w, b) for w, _t, b in record.documents]
     assert len(ids) == 5 and len(record.html) > 500
 
     leaks = [(where, pid) for where, text in outputs for pid in ids if pid in text]
@@ -207,6 +233,10 @@ def test_nothing_links_anonymous_words_to_a_person(make_app, caplog) -> None:
                 if text in data:
                     box = holder(node).text()
                     names_beside_anonymous += [(where, text, n) for n in NAMES if n in box]
+    for where, mimetype, body in record.documents:
+        for unit in records(mimetype, body):
+            names_beside_anonymous += [(where, text, n) for text in anonymous_texts
+                                       for n in NAMES if text in unit and n in unit]
     assert names_beside_anonymous == [], names_beside_anonymous[:5]
     names_elsewhere = [(where, n) for where, text in record.other + logs for n in NAMES
                        if n in text]

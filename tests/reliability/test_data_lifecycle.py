@@ -39,7 +39,7 @@ def fill_every_table(app, code: str, marker: str) -> None:  # noqa: ANN001
     runtime = runtime_of(app)
     workshop = workshop_service.find(runtime, code)
     inserted: dict[str, dict[str, object]] = {
-        "workshops": {c: getattr(workshop, c) for c in Workshop.__table__.columns}}
+        "workshops": {c.name: getattr(workshop, c.name) for c in Workshop.__table__.columns}}
     with runtime.store.transaction() as db:
         for table in Base.metadata.sorted_tables:
             if table.name == "workshops":

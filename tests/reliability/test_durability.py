@@ -22,7 +22,7 @@ from .people import connect, join, start_workshop
 PEOPLE = 40
 EACH = 8
 KILLS_AT = (0.25, 0.5, 0.75)  # of the burst acknowledged so far
-DEADLINE_SECONDS = 120
+DEADLINE_SECONDS = 300  # a ceiling for a slow, shared machine; a quiet one needs ~20-90 s
 
 
 class Sender(threading.Thread):
@@ -59,7 +59,7 @@ class Sender(threading.Thread):
                 break
 
     def _drop(self) -> None:
-        with contextlib.suppress(Exception):  # the server is gone; so is the connection
+        with contextlib.suppress(Exception):  # the server is gone, and so is the connection
             self.client.disconnect()
         time.sleep(0.1)
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitation import create_app, runtime_of, socketio_of
+from facilitation.services import room as room_model
 from facilitation.services import workshops as workshop_service
 from facilitation.services.limits import Rate
 from tests.integration.room import Person, csrf_from, join
@@ -194,7 +195,7 @@ def test_control_characters_are_removed_and_the_rest_kept(world: World) -> None:
     reply = person.contribute("arrival-hopes", "\x00Kind\x07ness\u202e at\x1b night\r\nshift")
     assert reply["ok"]
     runtime = runtime_of(world.app)
-    state = workshop_service.room_state(runtime, workshop_service.find(runtime, world.a).id)
+    state = room_model.room_state(runtime, workshop_service.find(runtime, world.a).id)
     assert [c.body for c in state.contributions] == ["Kindness at night\nshift"]
     only_controls = person.contribute("arrival-hopes", "\x00\x01\x02\u202e")
     assert only_controls == {"ok": False,

@@ -36,7 +36,7 @@ class World:
         runtime = runtime_of(self.app)
         workshop = workshop_service.find(runtime, code)
         picture: dict[str, object] = {
-            column: getattr(workshop, column)
+            column.name: getattr(workshop, column.name)
             for column in Workshop.__table__.columns}
         with runtime.store.reading() as db:
             for table in Base.metadata.sorted_tables:
