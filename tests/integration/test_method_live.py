@@ -192,11 +192,12 @@ def test_each_new_route_refuses_who_may_not_use_it(runtime, live) -> None:
     facilitator, projector, people, outsider = live
     # Every refusal here comes from one test address: let the code-guessing guard allow them.
     runtime.limits = Limits(join_failures=Rate(burst=1000, per_second=100))
-    def state() -> str:  # the room as the facilitator sees it, minus the timed CSRF tokens
+    def room_as_seen() -> str:
+        """The facilitator's view, without its CSRF tokens (they carry the current second)."""
         html = facilitator.http.get(f"/w/{facilitator.code}/state").get_data(as_text=True)
         return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
 
-    before = state()
+    before = room_as_seen()
     stranger = Person(facilitator.http.application.test_client(), facilitator.code)
     for path, form in FACILITATOR_ONLY:
         for person in (people[0], outsider, stranger):
@@ -206,7 +207,7 @@ def test_each_new_route_refuses_who_may_not_use_it(runtime, live) -> None:
         for person in (facilitator, outsider, stranger):
             response = person.post(f"/w/{facilitator.code}/{path}", form, page="/")
             assert response.status_code == 403, (path, response.status_code)
-    assert state() == before  # nothing changed
+    assert room_as_seen() == before
     for person in (facilitator, outsider, stranger):
         assert person.http.get(
             f"/w/{facilitator.code}/design/propositions/1/edit").status_code == 403

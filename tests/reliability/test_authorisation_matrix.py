@@ -36,6 +36,9 @@ class Outcome:
 
 OK = Outcome(200)
 DENIED = Outcome(403)
+INVALID = Outcome(400)
+NOT_FOUND = Outcome(404)
+CONFLICT = Outcome(409)
 
 
 def to(path: str) -> Outcome:
@@ -48,6 +51,10 @@ def everyone(outcome: Outcome) -> dict[str, Outcome]:
 
 def facilitator_only(allowed: Outcome) -> dict[str, Outcome]:
     return {**everyone(DENIED), FACILITATOR_A: allowed}
+
+
+def participant_only(allowed: Outcome) -> dict[str, Outcome]:
+    return {**everyone(DENIED), PARTICIPANT_A: allowed}
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,97 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/w/<code>/delete"): Route(facilitator_only(OK)),
     ("POST", "/w/<code>/delete"): Route(facilitator_only(OK), form={"confirm_code": "{code}"},
                                         may_change=frozenset({FACILITATOR_A})),
+    # ---- added with Discover, Dream/Design/Deliver, reports and languages ----------------
+    ("GET", "/accessibility"): Route(everyone(OK)),
+    # Choosing a language only changes the asker's own session.
+    ("POST", "/language"): Route(everyone(to("/")), form={"lang": "cy", "next": "/"}),
+    ("GET", "/w/<code>/report"): Route(facilitator_only(OK)),
+    ("GET", "/w/<code>/export.<fmt>"): Route(facilitator_only(OK), url_args={"fmt": "md"}),
+    ("GET", "/w/<code>/me"): Route(participant_only(OK)),
+    # Wording advice is worked out from the text sent and stores nothing; outsiders get none.
+    ("POST", "/w/<code>/design/hints"): Route(
+        {STRANGER: Outcome(204), PARTICIPANT_A: OK, PARTICIPANT_B: Outcome(204),
+         FACILITATOR_A: OK}, form={"text": "We will try"}),
+    # Facilitator's tools. In Define with nothing on the board, most answer "not now" or
+    # "not found"; what matters here is that nobody else gets past the door.
+    ("POST", "/w/<code>/pairs"): Route(facilitator_only(CONFLICT)),
+    ("POST", "/w/<code>/timer"): Route(facilitator_only(to(CONTROL)), form={"action": "start"},
+                                       may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/settings"): Route(facilitator_only(to(CONTROL)),
+                                          form={"change": "locked=on"},
+                                          may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/moderate"): Route(facilitator_only(NOT_FOUND),
+                                          form={"item": "contribution:999", "hidden": "yes"}),
+    ("POST", "/w/<code>/spotlight"): Route(facilitator_only(to(CONTROL)), form={"item": ""},
+                                           may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/review"): Route(facilitator_only(to(CONTROL)),
+                                        form={"review_date": "2030-01-01"},
+                                        may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/dots"): Route(facilitator_only(CONFLICT), form={"dots": "4"}),
+    ("POST", "/w/<code>/design/areas"): Route(facilitator_only(to(CONTROL)),
+                                              form={"name": "New area"},
+                                              may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/design/areas/remove"): Route(facilitator_only(INVALID),
+                                                     form={"area": "999"}),
+    ("POST", "/w/<code>/design/areas/rename"): Route(facilitator_only(INVALID),
+                                                     form={"area": "999", "name": "Renamed"}),
+    ("POST", "/w/<code>/teams/offer"): Route(facilitator_only(INVALID)),
+    ("POST", "/w/<code>/teams/<int:team_id>/remove"): Route(facilitator_only(NOT_FOUND),
+                                                            url_args={"int:team_id": "999"}),
+    ("POST", "/w/<code>/themes/new"): Route(facilitator_only(to(CONTROL)),
+                                            form={"name": "Kindness"},
+                                            may_change=frozenset({FACILITATOR_A})),
+    ("POST", "/w/<code>/themes/move"): Route(facilitator_only(NOT_FOUND),
+                                             form={"item": "contribution:999", "theme": ""}),
+    ("POST", "/w/<code>/themes/undo"): Route(facilitator_only(CONFLICT)),
+    ("POST", "/w/<code>/themes/<int:theme_id>/rename"): Route(
+        facilitator_only(NOT_FOUND), form={"name": "X"}, url_args={"int:theme_id": "999"}),
+    ("POST", "/w/<code>/themes/<int:theme_id>/merge"): Route(
+        facilitator_only(NOT_FOUND), form={"into": "998"}, url_args={"int:theme_id": "999"}),
+    ("POST", "/w/<code>/themes/<int:theme_id>/split"): Route(
+        facilitator_only(NOT_FOUND), form={"name": "X", "item": "contribution:999"},
+        url_args={"int:theme_id": "999"}),
+    ("POST", "/w/<code>/themes/<int:theme_id>/delete"): Route(
+        facilitator_only(NOT_FOUND), url_args={"int:theme_id": "999"}),
+    ("POST", "/w/<code>/themes/suggestions/accept"): Route(
+        facilitator_only(NOT_FOUND),
+        form={"label": "L", "signature": "abc", "item": "contribution:999"}),
+    ("POST", "/w/<code>/themes/suggestions/reject"): Route(
+        facilitator_only(to(CONTROL)), form={"signature": "abc"},
+        may_change=frozenset({FACILITATOR_A})),
+    # Participants' own actions; in Define they are "not now" (or "no such thing").
+    ("POST", "/w/<code>/pair/code"): Route(participant_only(CONFLICT)),
+    ("POST", "/w/<code>/pair/join"): Route(participant_only(CONFLICT), form={"pair_code": "1234"}),
+    ("POST", "/w/<code>/pair/swap"): Route(participant_only(CONFLICT)),
+    ("POST", "/w/<code>/story"): Route(participant_only(CONFLICT),
+                                       form={"headline": "A story", "sharing": "room"}),
+    ("POST", "/w/<code>/quote"): Route(participant_only(NOT_FOUND),
+                                       form={"story": "999", "answer": "yes"}),
+    ("POST", "/w/<code>/dreams"): Route(participant_only(INVALID), form={"text": "We are kind"}),
+    ("POST", "/w/<code>/votes"): Route(participant_only(CONFLICT),
+                                       form={"target": "contribution:999", "change": "add"}),
+    ("POST", "/w/<code>/design/propositions"): Route(
+        participant_only(INVALID), form={"text": "We welcome everyone", "area": "999"}),
+    ("POST", "/w/<code>/design/propositions/<int:proposition_id>"): Route(
+        participant_only(INVALID), form={"text": "We welcome all"},
+        url_args={"int:proposition_id": "999"}),
+    ("GET", "/w/<code>/design/propositions/<int:proposition_id>/edit"): Route(
+        participant_only(NOT_FOUND), url_args={"int:proposition_id": "999"}),
+    ("POST", "/w/<code>/commitments"): Route(
+        participant_only(INVALID),
+        form={"what": "Say hello", "due_date": "2030-01-01", "first_step": "Ask",
+              "first_step_due": "2029-12-30", "kind": "personal"}),
+    ("POST", "/w/<code>/commitments/<int:commitment_id>/withdraw"): Route(
+        participant_only(NOT_FOUND), url_args={"int:commitment_id": "999"}),
+    ("POST", "/w/<code>/teams"): Route(participant_only(CONFLICT), form={"name": "Team"}),
+    ("POST", "/w/<code>/teams/<int:team_id>/join"): Route(participant_only(CONFLICT),
+                                                          url_args={"int:team_id": "999"}),
+    ("POST", "/w/<code>/teams/<int:team_id>/leave"): Route(participant_only(NOT_FOUND),
+                                                           url_args={"int:team_id": "999"}),
+    ("POST", "/w/<code>/pulse"): Route(
+        participant_only(CONFLICT),
+        form={"answer_1": "4", "answer_2": "4", "answer_3": "4", "answer_4": "4",
+              "word": "hopeful"}),
 }
 
 
@@ -172,6 +270,8 @@ def test_every_form_refuses_a_request_without_its_csrf_token(world: World) -> No
             before = world.snapshot(world.a)
             form = {k: v.replace("{code}", world.a) for k, v in route.form.items()}
             path = rule.replace("<code>", world.a)
+            for name, value in route.url_args.items():
+                path = path.replace(f"<{name}>", value)
             response = world.people[actor].http.post(path, data=form)
             assert response.status_code == 400, f"{actor}: POST {rule} without a token"
             assert "This form had expired" in response.get_data(as_text=True)
