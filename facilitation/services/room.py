@@ -66,6 +66,20 @@ class RoomState:
         return self.activity.kind if self.activity else None
 
     @property
+    def shared(self) -> int:
+        """How many things were shared in this activity: items, never people, so an anonymous
+        activity's count cannot single anyone out."""
+        if self.dreams is not None:
+            return len(self.dreams.dreams)
+        if self.design is not None:
+            return len(self.design.propositions)
+        if self.deliver is not None:
+            return len(self.deliver.commitments)
+        if self.pulse is not None:
+            return self.pulse.responses
+        return len(self.contributions)
+
+    @property
     def accepting(self) -> bool:
         """True while the current activity takes wall contributions."""
         return (self.phase.open_for_contributions and self.activity is not None
