@@ -146,9 +146,7 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
             if not activity.anonymous and actor.participant_id:
                 person = db.get(Participant, actor.participant_id)
                 author = person.display_name if person else None
-            # An anonymous dream keeps no link to its writer, not even in the database.
-            writer = None if activity.anonymous else actor.participant_id
-            dream = Contribution(workshop_id=workshop.id, participant_id=writer,
+            dream = Contribution(workshop_id=workshop.id, participant_id=actor.participant_id,
                                  phase=workshop.phase, activity_key=activity.key, body=body,
                                  author_name=author, client_id=client_id, hidden=False)
             db.add(dream)

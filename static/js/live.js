@@ -202,10 +202,9 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
-  // WebSocket first, long-polling only if that fails: no upgrade half-way through, so a
-  // server that dies at that moment is noticed at once rather than at the next heartbeat.
-  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000,
-                    transports: ["websocket", "polling"], tryAllTransports: true });
+  // Long-polling first, then the upgrade to WebSocket: a proxy that blocks WebSocket never
+  // stops the page from connecting.
+  var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
   socket.on("connect", function () {
     everConnected = true;

@@ -29,7 +29,8 @@ def open_room(server, new_context) -> tuple[Page, str]:  # noqa: ANN001
 
 
 def cards(page: Page, text: str):  # noqa: ANN201
-    return page.locator("#wall .card-body", has_text=text)
+    """A card as shown on this page: the shared wall, or the facilitator's own panel."""
+    return page.locator("#wall .card-body, #facilitator-panel .card-body", has_text=text)
 
 
 def wait_until(page: Page, condition, what: str) -> None:  # noqa: ANN001
@@ -63,7 +64,7 @@ def test_a_network_drop_resyncs_the_view_and_sends_what_was_kept_once(
     box = phone.get_by_label("Your words")
     box.fill("Written with no signal")
     phone.get_by_role("button", name="Share").click()
-    expect(phone.locator("#composer-status")).to_contain_text("Kept on this phone")
+    expect(phone.locator("#composer-status")).to_contain_text("Saved on this phone")
     assert phone.url.endswith(f"/w/{code}/")  # no form post to a dead network
     box.fill("Half a thought, not sent yet")
     assert [item["text"] for item in outbox(phone, code)] == ["Written with no signal"]
@@ -93,10 +94,12 @@ def test_a_lost_acknowledgement_is_resent_and_stored_once(server, new_context, l
 
         def from_phone(message: str | bytes) -> None:
             upstream.send(message)
+            if message == "5":
+                joined.set()  # the upgrade is done: the live connection runs over this WebSocket
 
         def from_server(message: str | bytes) -> None:
             if isinstance(message, str) and message.startswith("40"):
-                joined.set()  # the live connection runs over this WebSocket
+                joined.set()  # connected over this WebSocket from the start
             if drop_next_ack.is_set() and isinstance(message, str) and message.startswith("43"):
                 drop_next_ack.clear()
                 dropped.append(message)
