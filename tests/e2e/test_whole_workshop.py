@@ -85,8 +85,9 @@ def dream(facilitator: Page, phones: list[Page], projector: Page) -> None:
     expect(projector.locator("#wall")).to_contain_text("Builds on: A real welcome")
     for phone in phones:
         expect(phone.locator("#my-votes .ballot-item")).to_have_count(2)
-    # anonymous dreams keep no link to their writer, so none is marked as anyone's
-    expect(phones[0].locator("#my-votes .yours")).to_have_count(0)
+    # "Yours" shows only on the writer's own phone; the room counts dreams, not people
+    expect(phones[0].locator("#my-votes .yours")).to_have_count(1)
+    expect(phones[2].locator("#my-votes .yours")).to_have_count(0)
     expect(projector.locator("#counts")).to_contain_text("2 dreams shared in this activity")
 
     first, second = DREAMS
