@@ -104,7 +104,9 @@
     });
     if (!template.content.children.length) { return; }
     rememberFocus();
+    var unsaved = unsavedFields();
     htmx.swap(document.body, template.innerHTML, { swapStyle: "none" });
+    putBack(unsaved);
     afterSwap();
     var newPhase = document.getElementById("phase-panel");
     if (newPhase && before && before !== newPhase.dataset.phase + "/" + newPhase.dataset.activity) {
@@ -143,6 +145,60 @@
 
   document.addEventListener("focusin", function (event) {
     if (event.target !== document.body) { lastFocusIds = []; }
+  });
+
+  /* A redraw must not undo what someone is in the middle of (cards ticked for a new theme, a
+     name half typed, a choice made with the arrow keys): what differs from what the server
+     drew, and has not been sent, is put back on the field with the same id, unless the
+     server has since drawn that field differently. Draft fields have their own store. */
+  var sentFields = {};
+
+  function drawnValue(field) {
+    if (field.type === "checkbox" || field.type === "radio") { return field.defaultChecked; }
+    if (field.tagName === "SELECT") {
+      var drawn = Array.prototype.filter.call(field.options, function (o) { return o.defaultSelected; })[0]
+        || field.options[0];
+      return drawn ? drawn.value : "";
+    }
+    return field.defaultValue;
+  }
+
+  function currentValue(field) {
+    return (field.type === "checkbox" || field.type === "radio") ? field.checked : field.value;
+  }
+
+  function unsavedFields() {
+    var kept = [];
+    Array.prototype.forEach.call(document.querySelectorAll("input[id], textarea[id], select[id]"), function (field) {
+      if (field.type === "hidden" || field.dataset.draft || sentFields[field.id]) { return; }
+      if (currentValue(field) !== drawnValue(field)) {
+        kept.push({ id: field.id, value: currentValue(field), drawn: drawnValue(field) });
+      }
+    });
+    return kept;
+  }
+
+  function putBack(kept) {
+    kept.forEach(function (item) {
+      var field = document.getElementById(item.id);
+      if (!field || drawnValue(field) !== item.drawn) { return; }
+      if (field.type === "checkbox" || field.type === "radio") { field.checked = item.value; } else { field.value = item.value; }
+    });
+  }
+
+  function markSent(event) {
+    var elt = event.detail && event.detail.elt;
+    var sending = elt && (elt.tagName === "FORM" ? elt : elt.form);
+    if (!sending) { return; }
+    Array.prototype.forEach.call(sending.elements, function (field) {
+      if (field.id) { sentFields[field.id] = true; }
+    });
+  }
+
+  ["input", "change"].forEach(function (type) {
+    document.body.addEventListener(type, function (event) {
+      if (event.target.id) { delete sentFields[event.target.id]; }
+    });
   });
 
   function draftKeyOf(field) { return "appreciate:draft:" + code + ":" + field.dataset.draft; }
@@ -235,7 +291,10 @@
   document.body.addEventListener("htmx:configRequest", function (event) {
     if (csrfMeta) { event.detail.headers["X-CSRFToken"] = csrfMeta.content; }
   });
-  document.body.addEventListener("htmx:beforeRequest", rememberFocus);
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    rememberFocus();
+    markSent(event);
+  });
   document.body.addEventListener("htmx:afterSettle", afterSwap);
   document.body.addEventListener("input", function (event) {
     if (event.target.dataset && event.target.dataset.draft) {
@@ -271,6 +330,46 @@
     event.preventDefault();
     htmx.ajax("POST", board.dataset.moveUrl, { values: { item: ref, theme: zone.dataset.theme }, swap: "none" });
   });
+
+  /* ---- the projector's high-contrast display ----
+     Chosen on the projector or on the control page and kept in this browser's storage, so a
+     projector window on the facilitator's laptop follows the control page at once (the
+     storage event). Until someone chooses, it follows the system: more contrast, or forced
+     colours, turns it on. */
+  var contrastKey = "appreciate:projector-contrast";
+  var systemContrast = window.matchMedia
+    ? window.matchMedia("(prefers-contrast: more), (forced-colors: active)") : null;
+
+  function highContrast() {
+    var chosen = load(contrastKey, null);
+    if (chosen !== null) { return chosen === "high"; }
+    return !!(systemContrast && systemContrast.matches);
+  }
+
+  function showContrast() {
+    var on = highContrast();
+    if (body.dataset.view === "projector") { body.classList.toggle("contrast-high", on); }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-contrast-toggle]"), function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-contrast-tools]"), function (tools) {
+      tools.hidden = false; // the buttons only work with this script, so they show with it
+    });
+  }
+
+  document.body.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-contrast-toggle]");
+    if (!button) { return; }
+    store(contrastKey, highContrast() ? "standard" : "high");
+    showContrast();
+  });
+  window.addEventListener("storage", function (event) {
+    if (event.key === contrastKey) { showContrast(); }
+  });
+  if (systemContrast && systemContrast.addEventListener) {
+    systemContrast.addEventListener("change", showContrast);
+  }
+  showContrast();
 
   afterSwap();
 
