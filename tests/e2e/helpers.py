@@ -11,22 +11,30 @@ AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-4.14.1.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-def assert_accessible(page: Page, label: str) -> None:
-    """Run axe-core with the WCAG 2.2 A and AA rules; any violation fails with its details.
+def axe_violations(page: Page, rules: list[str] | None = None) -> list[dict]:
+    """Run axe-core on the page (the WCAG 2.2 A and AA rules, or the given ``rules``) and
+    return its violations, each with its rule, impact, help and first few targets.
 
     The page's context must be created with ``bypass_csp=True``: our Content-Security-Policy
     rightly forbids the inline script axe is injected as.
     """
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    run_only = ({"type": "rule", "values": rules} if rules
+                else {"type": "tag", "values": WCAG_22_AA})
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_22_AA)
-    violations = [
+        "runOnly => axe.run(document, {runOnly, resultTypes: ['violations']})", run_only)
+    return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
          "targets": [node["target"] for node in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def assert_accessible(page: Page, label: str) -> None:
+    """axe-core with the WCAG 2.2 A and AA rules finds nothing; any violation fails with its
+    details."""
+    violations = axe_violations(page)
     assert not violations, f"axe found WCAG 2.2 AA violations on {label}:\n" + json.dumps(
         violations, indent=2)
 
