@@ -331,6 +331,17 @@
     htmx.ajax("POST", board.dataset.moveUrl, { values: { item: ref, theme: zone.dataset.theme }, swap: "none" });
   });
 
+  /* The skip link moves focus itself on live pages. Followed as a #main link, Chromium was
+     seen to focus main a second time while the page was still settling, taking a keyboard
+     user's next Tab back to where they started. */
+  document.body.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".skip-link");
+    var main = document.getElementById("main");
+    if (!link || !main) { return; }
+    event.preventDefault();
+    main.focus();
+  });
+
   /* ---- the projector's high-contrast display ----
      Chosen on the projector or on the control page and kept in this browser's storage, so a
      projector window on the facilitator's laptop follows the control page at once (the
