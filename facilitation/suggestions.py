@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .card_words import CONCEPT_PREFIX, LEXICON, Lexicon, Options, Term, card_terms
+from .words import translate, translate_plural
 
 ItemKey = tuple[str, int]
 
@@ -246,9 +247,12 @@ def _describe(group: list[int], keys: list[ItemKey], terms: list[list[Term]],
     if main is not None:
         label = lexicon.concepts[main.removeprefix(CONCEPT_PREFIX)].label
     elif shared:
-        label = "Cards mentioning " + " and ".join(f"“{w}”" for w, _ in shared[:2])
+        quoted_shared = [f"“{w}”" for w, _ in shared[:2]]
+        label = translate("Cards mentioning %(words)s", words=quoted_shared[0] if len(
+            quoted_shared) == 1 else translate("%(list)s and %(last)s", list=quoted_shared[0],
+                                               last=quoted_shared[1]))
     else:
-        label = "Cards that read alike"
+        label = translate("Cards that read alike")
     return Suggestion(
         items=tuple(keys[i] for i in group), keywords=keywords, label=label,
         explanation=_explain(size, cards_with[main] if main else 0, label, quoted, shared),
@@ -261,20 +265,27 @@ def _explain(size: int, concept_cards: int, label: str,
     sentences = []
     if concept_cards:
         if concept_cards == size:
-            who = "Both cards" if size == 2 else f"All {size} cards"
+            who = (translate("Both cards") if size == 2
+                   else translate("All %(size)s cards", size=size))
         else:
-            who = f"{concept_cards} of these {size} cards"
-        sentences.append(f"{who} talk about {label.lower()}: {_counted(quoted)}.")
+            who = translate("%(some)s of these %(size)s cards", some=concept_cards, size=size)
+        sentences.append(translate("%(who)s talk about %(topic)s: %(words)s.", who=who,
+                                   topic=label.lower(), words=_counted(quoted)))
         if shared:
-            sentences.append(f"They also share {_counted(shared)}.")
+            sentences.append(translate("They also share %(words)s.", words=_counted(shared)))
     elif shared:
-        sentences.append(f"{'Both' if size == 2 else f'These {size}'} cards share "
-                         f"{_counted(shared)}.")
+        sentences.append(translate("Both cards share %(words)s.", words=_counted(shared))
+                         if size == 2 else
+                         translate("These %(size)s cards share %(words)s.", size=size,
+                                   words=_counted(shared)))
     else:
-        sentences.append(f"These {size} cards use similar words.")
+        sentences.append(translate("These %(size)s cards use similar words.", size=size))
     return " ".join(sentences)
 
 
 def _counted(words: list[tuple[str, int]]) -> str:
-    parts = [f"“{surface}” ({n} card{'s' if n != 1 else ''})" for surface, n in words]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [translate_plural("“%(word)s” (%(num)s card)", "“%(word)s” (%(num)s cards)", n,
+                              word=surface) for surface, n in words]
+    if len(parts) == 1:
+        return parts[0]
+    return translate("%(list)s and %(last)s", list=", ".join(parts[:-1]), last=parts[-1])
