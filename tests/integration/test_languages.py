@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .method_room import after_discover, facilitator_client, participant_client
 from .room import csrf_from
 
 
@@ -26,3 +27,36 @@ def test_language_choice_never_redirects_off_site(app) -> None:
     response = browser.post("/language", data={"lang": "cy", "next": "https://elsewhere.example/",
                                                "csrf_token": token})
     assert response.headers["Location"] == "/"
+
+
+WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
+                "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr")
+
+
+def test_a_welsh_phone_in_dream_sees_welsh_while_the_facilitator_reads_english(app,
+                                                                               runtime) -> None:
+    room = after_discover(runtime, 2)
+    room.go_to("team-dream")
+    phone = participant_client(app, room.room.code, room.people[0])
+    with phone.session_transaction() as session:
+        session["lang"] = "cy"
+    page = phone.get(f"/w/{room.room.code}/").get_data(as_text=True)
+    assert 'lang="cy"' in page
+    for welsh in ("Breuddwydio am ein dyfodol", "Rhannu fy mreuddwyd", "Cam 3 o 5:",
+                  "Dychmygu ein dyfodol ar ei orau.", "Eich dotiau", "Rhannwch eich meddyliau"):
+        assert welsh in page, welsh
+    assert any(month in page for month in WELSH_MONTHS)
+    for english in ("Dream of our future", "Share my dream", "Phase 3 of 5:"):
+        assert english not in page, english
+    # People's own words stay as they wrote them.
+    assert "Saying thank you" in page
+
+    refused = phone.post(f"/w/{room.room.code}/dreams",
+                         data={"text": " ", "client_id": "dream-welsh-1",
+                               "csrf_token": csrf_from(page)})
+    assert refused.status_code == 400
+    assert "Eich breuddwyd: mae&#39;n wag." in refused.get_data(as_text=True)
+
+    facilitator = facilitator_client(app, runtime, room.room)
+    control = facilitator.get(f"/w/{room.room.code}/facilitate").get_data(as_text=True)
+    assert "Phase 3 of 5:" in control and "Cam 3 o 5:" not in control
