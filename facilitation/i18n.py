@@ -8,7 +8,7 @@ broadcast.py), never once per person.
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_translations, gettext
 
 from . import words
@@ -21,7 +21,11 @@ TRANSLATIONS = PROJECT_ROOT / "translations"
 
 def chosen_language() -> str:
     """The person's own choice, else what their browser prefers, else English (also with no
-    request at all, as for an export from the command line)."""
+    request at all, as for an export from the command line). A pushed fragment is rendered
+    for a language, not for the person whose change caused it."""
+    forced = g.get("language")
+    if forced in LANGUAGES:
+        return forced
     if not has_request_context():
         return DEFAULT_LANGUAGE
     chosen = session.get("lang")
