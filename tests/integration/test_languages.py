@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .method_room import after_discover, facilitator_client, participant_client
-from .room import csrf_from
+from .room import csrf_from, join, start_workshop
 
 
 def test_welsh_is_chosen_from_the_browser_and_by_the_person(app) -> None:
@@ -60,3 +60,28 @@ def test_a_welsh_phone_in_dream_sees_welsh_while_the_facilitator_reads_english(a
     facilitator = facilitator_client(app, runtime, room.room)
     control = facilitator.get(f"/w/{room.room.code}/facilitate").get_data(as_text=True)
     assert "Phase 3 of 5:" in control and "Cam 3 o 5:" not in control
+
+
+def test_a_welsh_phone_receives_pushed_fragments_in_welsh(app, socketio) -> None:
+    facilitator = start_workshop(app)
+    english, welsh = join(app, facilitator.code), join(app, facilitator.code)
+    welsh.post("/language", {"lang": "cy", "next": "/"})
+    for person in (facilitator, english, welsh):
+        assert person.connect(socketio, app).is_connected()
+        person.fragments()
+
+    assert facilitator.emit("move", {"direction": "forward"})["ok"]
+    in_welsh, in_english = "".join(welsh.fragments()), "".join(english.fragments())
+    assert "Cam 1 o 5:</span> Diffinio" in in_welsh and "Phase 1 of 5" not in in_welsh
+    assert "Phase 1 of 5:</span> Define" in in_english and "Diffinio" not in in_english
+    assert "Cam 1 o 5" not in "".join(facilitator.fragments())
+
+    assert english.contribute("arrival-hopes", "Kindness on nights")["ok"]
+    pushed = "".join(welsh.fragments())
+    assert "Kindness on nights" in pushed  # people's words are never translated
+    assert "o bobl wedi ymuno" in pushed and "people have joined" not in pushed
+    assert "people have joined" in "".join(english.fragments())
+
+    # A refusal, acknowledged on the socket, is in the phone's language too.
+    reply = welsh.emit("move", {"direction": "forward"})
+    assert reply == {"ok": False, "error": "Dim ond yr hwylusydd sy'n gallu gwneud hynny."}
