@@ -29,13 +29,32 @@ DEFAULT_MAX_GROUPS = 12
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A proposed group of cards and why they belong together."""
+    """A proposed group of cards and why they belong together. The label and explanation are
+    put into words when read, so a board rendered once per language reads right in each."""
 
     items: tuple[ItemKey, ...]
     keywords: tuple[str, ...]
-    label: str
-    explanation: str
     signature: str
+    concept: str | None = None  # the lexicon's name for what most of the cards talk about
+    concept_cards: int = 0
+    quoted: tuple[tuple[str, int], ...] = ()  # the words naming the concept, with card counts
+    shared: tuple[tuple[str, int], ...] = ()  # other words the cards share, with card counts
+
+    @property
+    def label(self) -> str:
+        if self.concept is not None:
+            return self.concept
+        if self.shared:
+            words = [f"“{w}”" for w, _ in self.shared[:2]]
+            return translate("Cards mentioning %(words)s", words=words[0] if len(words) == 1
+                             else translate("%(list)s and %(last)s", list=words[0],
+                                            last=words[1]))
+        return translate("Cards that read alike")
+
+    @property
+    def explanation(self) -> str:
+        return _explain(len(self.items), self.concept_cards, self.label, list(self.quoted),
+                        list(self.shared))
 
 
 @dataclass(frozen=True)
@@ -244,19 +263,11 @@ def _describe(group: list[int], keys: list[ItemKey], terms: list[list[Term]],
                    key=lambda f: (-cards_with[f], df[f], f))
     shared = [(written(f), cards_with[f]) for f in words[:2 if main else 3]]
     keywords = tuple(surface for surface, _ in quoted + shared)
-    if main is not None:
-        label = lexicon.concepts[main.removeprefix(CONCEPT_PREFIX)].label
-    elif shared:
-        quoted_shared = [f"“{w}”" for w, _ in shared[:2]]
-        label = translate("Cards mentioning %(words)s", words=quoted_shared[0] if len(
-            quoted_shared) == 1 else translate("%(list)s and %(last)s", list=quoted_shared[0],
-                                               last=quoted_shared[1]))
-    else:
-        label = translate("Cards that read alike")
     return Suggestion(
-        items=tuple(keys[i] for i in group), keywords=keywords, label=label,
-        explanation=_explain(size, cards_with[main] if main else 0, label, quoted, shared),
-        signature=signature_of([keys[i] for i in group]))
+        items=tuple(keys[i] for i in group), keywords=keywords,
+        signature=signature_of([keys[i] for i in group]),
+        concept=lexicon.concepts[main.removeprefix(CONCEPT_PREFIX)].label if main else None,
+        concept_cards=cards_with[main] if main else 0, quoted=tuple(quoted), shared=tuple(shared))
 
 
 def _explain(size: int, concept_cards: int, label: str,
