@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 
 from flask import render_template
 from markupsafe import Markup
 
 from ..words import say_day, short_day
 from .model import Report
-
-
-def long_date(day: date) -> str:
-    """'Tuesday 4 November 2025', in English, for the text exports (Markdown, calendar)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_date(day: date) -> str:
-    """'4 Nov 2025', in English, for the text exports."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 story', '3 stories', in English, for the text exports."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def dir_attr(text: str | None) -> Markup:

@@ -85,3 +85,19 @@ def test_a_welsh_phone_receives_pushed_fragments_in_welsh(app, socketio) -> None
     # A refusal, acknowledged on the socket, is in the phone's language too.
     reply = welsh.emit("move", {"direction": "forward"})
     assert reply == {"ok": False, "error": "Dim ond yr hwylusydd sy'n gallu gwneud hynny."}
+
+
+def test_the_report_and_its_summary_follow_the_language_of_who_downloads_them(app,
+                                                                              runtime) -> None:
+    room = after_discover(runtime, 2)
+    facilitator = facilitator_client(app, runtime, room.room)
+    with facilitator.session_transaction() as session:
+        session["lang"] = "cy"
+    code = room.room.code
+    preview = facilitator.get(f"/w/{code}/report").get_data(as_text=True)
+    assert "Pwy gymerodd ran" in preview and "Who took part" not in preview
+    summary = facilitator.get(f"/w/{code}/export.md").get_data(as_text=True)
+    assert "## Pwy gymerodd ran" in summary and "## Darganfod: y craidd cadarnhaol" in summary
+    assert "Saying thank you" in summary  # theme names are the room's own words
+    rows = facilitator.get(f"/w/{code}/export.csv").get_data(as_text=True)
+    assert rows.lstrip("\ufeff").startswith("What,Who,")  # column names stay stable
