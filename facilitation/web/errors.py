@@ -22,10 +22,15 @@ TITLES = {
     500: N_("Something went wrong on our side"),
 }
 
+OTHER_TITLE = N_("Something went wrong")
+# Werkzeug's own descriptions are English and technical: people get plain words instead.
+HTTP_FALLBACK = N_("Please go back, reload the page and try again. If it keeps happening, tell "
+                   "the facilitator.")
+
 
 def error_response(status: int, message: str):  # noqa: ANN201 - Flask response
     """A full error page, or for an htmx request a message swapped into ``#flash``."""
-    title = gettext(TITLES.get(status, N_("Something went wrong")))
+    title = gettext(TITLES.get(status, OTHER_TITLE))
     if request.headers.get("HX-Request") == "true":
         html = render_template("partials/_flash.html", message=message, error=True)
         return htmx_response(html, status, retarget="#flash", reswap="innerHTML")
@@ -52,8 +57,7 @@ def register(app: Flask) -> None:
             413: N_("Please send less text at a time."),
         }
         code = exc.code or 500
-        return error_response(code, gettext(messages[code]) if code in messages
-                              else exc.description or "")
+        return error_response(code, gettext(messages.get(code, HTTP_FALLBACK)))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202

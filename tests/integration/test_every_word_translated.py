@@ -173,6 +173,10 @@ def test_every_page_in_every_state_shows_only_marked_words(pseudo_app: Flask) ->
         look.get(stranger, path)
     look.get(stranger, "/no-such-page", 404)
     look.get(stranger, "/w/ZZZZZZ/", 404)
+    look.get(stranger, "/language", 405)
+    expired = stranger.post("/language", data={"lang": "cy"}, headers={"HX-Request": "true"})
+    assert expired.status_code == 400
+    look.read("expired form, as an htmx message", expired.get_data(as_text=True))
 
     room = discover_room(rt)  # in the interview: move it back to the lobby first
     f = room.facilitator
