@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..store import Participant, Workshop
 from ..store.models import PairGroup, PairMember
+from ..words import translate
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -42,6 +43,11 @@ class Group:
     turn: int
     join_code: str | None
     members: tuple[Member, ...]
+
+    @property
+    def table(self) -> str:
+        """'Table 2', in the reader's language (the stored label is the English one)."""
+        return translate("Table %(number)s", number=(self.number - 1) // PAIRS_PER_TABLE + 1)
 
     def interviewer_of(self, position: int) -> Member | None:
         """Who interviews the member at ``position`` (the one before them, round the group)."""
