@@ -32,7 +32,8 @@ OTHER_PAGES = (
     "home", "home (Cymraeg)", "start", "accessibility statement", "404 page",
     "home with an unknown join code", "unknown short join link", "403 page (a phone on the control page)",
     "CSRF failure page", "define", "define with an error", "lobby (facilitator)", "join page",
-    "phone: Design, improving a statement", "phone: Deliver, action teams",
+    "phone (Cymraeg): Discover, asked about a quote", "phone: Design, improving a statement",
+    "phone: Deliver, action teams",
     "report preview (full)", "report preview (public)", "delete page", "delete page with an error",
     "deleted-workshop page", "phone after the workshop was deleted", "join link of a deleted workshop",
 )
@@ -157,6 +158,9 @@ def run_tour(tour: Tour, browser: Browser, url: str) -> None:
     ana.get_by_label("Everyone in the room").check()
     ana.get_by_role("button", name="Save the story").click()
     expect(ana.locator("#my-panel .flash")).to_have_text("Story saved.")
+    # the story is about Bethan, so her phone asks whether her words may be quoted
+    expect(welsh.locator("#my-quotes .consent")).to_have_count(1)
+    tour.audit(welsh, "phone (Cymraeg): Discover, asked about a quote")
 
     choose_activity(facilitator, "Share what you heard")
     for text in ("New starters always get a buddy", "Bank staff are welcomed like family",
