@@ -317,6 +317,7 @@ def dream(facilitator: Page, phones: list[Page]) -> None:
     confirm_next_dialog(facilitator)
     press(facilitator, "#reveal-results")
     expect(other.locator("#dream-results .result").first).to_contain_text("3 dots")
+    expect(other.locator("#my-votes")).to_contain_text("voting has closed")  # the screen is complete
     check_screen(other, "phone with the dream results")
 
 
