@@ -30,11 +30,16 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     store = Store(settings.database_url(app.config))
     store.migrate()
+    if not app.config.get("SOCKETIO_ASYNC_MODE"):
+        app.config["SOCKETIO_ASYNC_MODE"] = settings.async_mode()
     socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
                         ping_interval=20, ping_timeout=25)
-    broadcaster = SocketBroadcaster(app, socketio)
+    # Tests read a push straight after the call that caused it, so they coalesce only if asked.
+    app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
+                          else settings.DEFAULT_PUSH_WINDOW)
+    broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]))
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster)
     broadcaster.runtime = runtime

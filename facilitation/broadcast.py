@@ -10,8 +10,11 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_socketio import SocketIO
 
+from . import big_room
+from .coalesce import RoomBatcher
 from .services import Runtime
 from .services import contributions as contribution_service
+from .services import seating
 from .services import workshops as workshop_service
 
 FRAGMENT_EVENT = "fragment"
@@ -35,10 +38,12 @@ def render_room(state: workshop_service.RoomState, view: str) -> str:
 class SocketBroadcaster:
     """The live layer the services talk to (see services.Broadcaster)."""
 
-    def __init__(self, app: Flask, socketio: SocketIO) -> None:
+    def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0) -> None:
         self.app = app
         self.socketio = socketio
         self.runtime: Runtime | None = None
+        self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
+                                   socketio.sleep, window)
 
     def contribution_added(self, workshop_id: int, contribution_id: int) -> None:
         """Append one card to every screen showing that activity's wall."""
@@ -47,7 +52,10 @@ class SocketBroadcaster:
         if contribution is None:
             return
         with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
+            state = seating.summary(self.runtime, workshop_id)  # counts, not the whole wall
+            if seating.seated(state):
+                big_room.push_contribution(self, state, contribution)
+                return
             html = render_template("partials/_push_contribution.html", state=state,
                                    contribution=contribution)
         self.send(room(workshop_id), html)
@@ -57,6 +65,9 @@ class SocketBroadcaster:
         assert self.runtime is not None
         with self.app.app_context():
             state = workshop_service.room_state(self.runtime, workshop_id)
+            if seating.seated(state):
+                big_room.push_room(self, state)
+                return
             everyone = render_room(state, "room")
             controls = render_template("partials/_controls.html", state=state)
         self.send(room(workshop_id), everyone)
@@ -65,11 +76,22 @@ class SocketBroadcaster:
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined: only the head count changes, so only it is pushed."""
         assert self.runtime is not None
+        state = seating.summary(self.runtime, workshop_id)
+        if state.workshop.seating is None and state.joined == seating.AUTO_FROM:
+            self.workshop_changed(workshop_id)  # the room just grew big enough to sit at tables
+            return
         with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
             html = render_template("partials/_counts.html", state=state)
-        self.send(room(workshop_id), html)
+        self.send(room(workshop_id), html, key="counts")
 
-    def send(self, to: str, html: str) -> None:
-        """The one place fragments leave the server (batching can wrap it)."""
+    def send(self, to: str, html: str, key: str | None = None) -> None:
+        """The one place fragments leave the server: coalesced per room (see coalesce.py);
+        a ``key`` lets a newer fragment replace a waiting one with the same key."""
+        self.batcher.send(to, html, key)
+
+    def _emit(self, to: str, html: str) -> None:
         self.socketio.emit(FRAGMENT_EVENT, html, to=to)
+
+    def _audience(self, to: str) -> int:
+        """How many connections this process holds in room ``to`` (a dict lookup)."""
+        return len(self.socketio.server.manager.rooms.get("/", {}).get(to, ()))

@@ -34,7 +34,8 @@ def _base_url(args: argparse.Namespace) -> str:
 
 def _settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
     base = _base_url(args)
-    return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base, **extra}
+    return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base,
+            "DATABASE_URL": args.database, "MESSAGE_QUEUE": args.message_queue, **extra}
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -18,7 +18,13 @@ ENVIRONMENT = {
     "PUBLIC_URL": "APPRECIATE_PUBLIC_URL",
     "HOST": "APPRECIATE_HOST",
     "PORT": "APPRECIATE_PORT",
+    "MESSAGE_QUEUE": "APPRECIATE_MESSAGE_QUEUE",
+    "PUSH_WINDOW": "APPRECIATE_PUSH_WINDOW",
 }
+
+# The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
+# short enough not to be noticed, long enough that 4,000 phones get a few pushes a second.
+DEFAULT_PUSH_WINDOW = 0.25
 
 DEFAULTS = {
     "DATA_DIR": "instance",
@@ -26,8 +32,9 @@ DEFAULTS = {
     "PORT": 5000,
     "PUBLIC_URL": None,
     "DATABASE_URL": None,
+    "MESSAGE_QUEUE": None,
     "PLANS_DIR": str(PROJECT_ROOT / "workshops"),
-    "SOCKETIO_ASYNC_MODE": "threading",
+    "SOCKETIO_ASYNC_MODE": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_NAME": "appreciate",
@@ -37,14 +44,27 @@ DEFAULTS = {
 }
 
 
+CONVERT = {"PORT": int, "PUSH_WINDOW": float}
+
+
 def from_environment() -> dict[str, object]:
     """Defaults overlaid with any APPRECIATE_* variables that are set."""
     settings = dict(DEFAULTS)
     for name, variable in ENVIRONMENT.items():
         value = os.environ.get(variable)
         if value:
-            settings[name] = int(value) if name == "PORT" else value
+            settings[name] = CONVERT.get(name, str)(value)
     return settings
+
+
+def async_mode() -> str:
+    """gevent when the process was monkey-patched for it (``python app.py``, gunicorn's gevent
+    worker), threading otherwise (tests, ``flask run``)."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def database_url(settings: dict[str, object]) -> str:

@@ -6,7 +6,8 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from .. import cycle
-from . import errors, facilitator, home, live, participant, security, sockets
+from ..services import seating
+from . import errors, facilitator, home, live, participant, security, sockets, tables
 from .links import join_link
 
 
@@ -16,11 +17,12 @@ def _next_phase_label(key: str) -> str:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live):
+    for module in (home, facilitator, participant, live, tables):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
     sockets.register(socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
-        next_phase_label=_next_phase_label, join_link=join_link)
+        next_phase_label=_next_phase_label, join_link=join_link,
+        table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 
-from .. import runtime_of
-from ..broadcast import render_room
+from .. import big_room, runtime_of
 from ..services import workshops as workshop_service
+from ..services.access import Actor
 from ..services.errors import Invalid
 from .context import as_facilitator
 from .identity import facilitator_key, remember_facilitator
@@ -17,8 +17,9 @@ bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 
 
 def _page(template: str, code: str, **extra):  # noqa: ANN202
-    workshop, _actor = as_facilitator(code)
-    state = workshop_service.room_state(runtime_of(current_app), workshop.id)
+    workshop, actor = as_facilitator(code)
+    state, seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
+    extra = {**seated, **extra}
     key = facilitator_key(workshop.code)
     return render_template(template, state=state, workshop=state.workshop,
                            join_url=join_link(workshop.code),
@@ -96,7 +97,8 @@ def _after_change(workshop_id: int, code: str):  # noqa: ANN202
     """htmx gets the new view at once (even if its socket is down); a plain form is redirected."""
     if request.headers.get("HX-Request") != "true":
         return redirect(url_for("facilitator.control", code=code))
-    state = workshop_service.room_state(runtime_of(current_app), workshop_id)
-    html = render_room(state, "facilitator") + render_template("partials/_controls.html",
-                                                                state=state)
+    state, seated = big_room.view_state(runtime_of(current_app), workshop_id,
+                                        Actor(workshop_id, "facilitator"))
+    html = big_room.render_view(state, "facilitator", **seated) + render_template(
+        "partials/_controls.html", state=state)
     return htmx_response(html, 200, reswap="none")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from .. import runtime_of
-from ..broadcast import render_room
-from ..services import workshops as workshop_service
+from .. import big_room, runtime_of
 from ..services.access import require_member
 from .context import workshop_and_actor
 
@@ -21,9 +19,9 @@ bp = Blueprint("live", __name__, url_prefix="/w/<code>")
 def state(code: str):  # noqa: ANN201
     workshop, actor = workshop_and_actor(code)
     require_member(actor)
-    room_state = workshop_service.room_state(runtime_of(current_app), workshop.id)
+    room_state, seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
     view = "facilitator" if actor.is_facilitator else "participant"
-    html = render_room(room_state, view)
+    html = big_room.render_view(room_state, view, **seated)
     if actor.is_facilitator:
         html += render_template("partials/_controls.html", state=room_state)
     return html

@@ -6,9 +6,10 @@ import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import runtime_of
+from .. import big_room, runtime_of
 from ..services import contributions as contribution_service
 from ..services import workshops as workshop_service
+from ..services.access import Actor
 from ..services.errors import ServiceError
 from .context import workshop_and_actor
 from .identity import remember_participant
@@ -49,7 +50,7 @@ def room(code: str):  # noqa: ANN201
         return redirect(url_for("facilitator.control", code=workshop.code))
     if not actor.is_participant:
         return redirect(url_for("participant.join", code=workshop.code))
-    return _render_room(workshop.id)
+    return _render_room(workshop.id, actor)
 
 
 @bp.post("/contribute")
@@ -64,13 +65,13 @@ def contribute(code: str):  # noqa: ANN201
     except ServiceError as exc:
         if not actor.is_participant:
             raise
-        return _render_room(workshop.id, error=exc.message, text=request.form.get("text", ""),
-                            client_id=client_id), exc.status
+        return _render_room(workshop.id, actor, error=exc.message,
+                            text=request.form.get("text", ""), client_id=client_id), exc.status
     return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
 
 
-def _render_room(workshop_id: int, **extra):  # noqa: ANN202
-    state = workshop_service.room_state(runtime_of(current_app), workshop_id)
+def _render_room(workshop_id: int, actor: Actor, **extra):  # noqa: ANN202
+    state, seated = big_room.view_state(runtime_of(current_app), workshop_id, actor)
     extra.setdefault("client_id", secrets.token_urlsafe(12))
     return render_template("participant/room.html", state=state, workshop=state.workshop,
-                           sent=request.args.get("sent", ""), **extra)
+                           sent=request.args.get("sent", ""), **seated, **extra)

@@ -11,8 +11,10 @@ from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
 from .. import runtime_of
+from ..big_room import table_room
 from ..broadcast import facilitator_room, room
 from ..services import contributions as contribution_service
+from ..services import seating
 from ..services import workshops as workshop_service
 from ..services.access import Actor
 from ..services.errors import NotFound, ServiceError
@@ -49,6 +51,10 @@ def register(socketio: SocketIO) -> None:
             return False
         actors[request.sid] = actor
         join_room(room(workshop.id))
+        # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
+        table = seating.table_of(runtime_of(current_app), actor.participant_id)
+        if table:
+            join_room(table_room(workshop.id, table))
         if actor.is_facilitator:
             join_room(facilitator_room(workshop.id))
         return True

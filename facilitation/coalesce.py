@@ -1,0 +1,115 @@
+"""Coalesce a room's fragments into a few pushes a second when the room is big and busy.
+
+One process can make roughly 40,000 WebSocket deliveries a second (measured, see bench/). A
+summit of 4,000 phones where 20 people share each second would need 80,000 if every card
+were pushed on its own. So each room gets at most one push per *window*, and fragments that
+arrive inside it wait and leave together as one concatenated push (the browser hands any bag
+of out-of-band fragments to htmx). The window grows with the room: it is the time the room's
+phones take out of a budget of deliveries per second, capped at ``max_window``. A small
+workshop's window is a few milliseconds, so its pushes leave at once; a change that comes
+after a quiet spell always leaves at once. Services acknowledge the sender after commit,
+before any of this, so the window only delays what the others see.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+Emit = Callable[[str, str], None]
+Audience = Callable[[str], int]
+StartTask = Callable[..., object]
+Sleep = Callable[[float], None]
+
+# Deliveries a second one process may spend on a room's pushes: half of the ~40,000 measured,
+# leaving the rest for joins, acknowledgements and page loads.
+DELIVERY_BUDGET = 20_000
+# A push bigger than this leaves at once, so a burst cannot grow a room's buffer without bound.
+MAX_PENDING_BYTES = 256 * 1024
+
+
+class _Pending:
+    """The fragments waiting for one room, in the order they were sent."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: dict[object, str] = {}
+        self.size = 0
+
+
+class RoomBatcher:
+    """At most one push per room per window; works in threading and gevent modes alike,
+    because it only uses the Socket.IO server's ``start_background_task`` and ``sleep``.
+
+    A fragment sent with a ``key`` replaces a waiting one with the same key (a head count that
+    changed five times in the window is pushed once, with its last value, where it first was).
+    """
+
+    def __init__(self, emit: Emit, audience: Audience, start_task: StartTask, sleep: Sleep,
+                 max_window: float, budget: int = DELIVERY_BUDGET,
+                 max_bytes: int = MAX_PENDING_BYTES) -> None:
+        self._emit = emit
+        self._audience = audience
+        self._start_task = start_task
+        self._sleep = sleep
+        self.max_window = max_window
+        self.budget = budget
+        self.max_bytes = max_bytes
+        self._pending: dict[str, _Pending] = {}
+        self._last_push: dict[str, float] = {}
+        self._lock = threading.Lock()
+        # Pushes leave in the order they were gathered: a flush holds this while it emits.
+        self._emitting = threading.Lock()
+        self._serial = 0
+
+    def window(self, to: str) -> float:
+        """Seconds between two pushes to ``to``: the room's share of the delivery budget."""
+        return min(self.max_window, self._audience(to) / self.budget)
+
+    def send(self, to: str, html: str, key: str | None = None) -> None:
+        """Push ``html`` to room ``to`` now if the room's window has passed, else soon."""
+        if self.max_window <= 0:
+            self._emit(to, html)
+            return
+        with self._lock:
+            pending = self._pending.get(to)
+            first = pending is None
+            if pending is None:
+                pending = self._pending[to] = _Pending()
+            if key is None:
+                self._serial += 1
+                slot: object = self._serial
+            else:
+                slot = key
+            previous = pending.parts.get(slot)
+            pending.parts[slot] = html
+            pending.size += len(html) - (len(previous) if previous is not None else 0)
+            overfull = pending.size >= self.max_bytes
+            wait = self._last_push.get(to, 0.0) + self.window(to) - time.monotonic()
+        if overfull or (first and wait <= 0):
+            self.flush(to)
+        elif first:
+            self._start_task(self._flush_after, to, wait)
+
+    def flush(self, to: str) -> None:
+        """Emit what is waiting for ``to`` now, as one push."""
+        with self._emitting:
+            with self._lock:
+                pending = self._pending.pop(to, None)
+                if pending and pending.parts:
+                    self._last_push[to] = time.monotonic()
+            if pending and pending.parts:
+                self._emit(to, "".join(pending.parts.values()))
+
+    def flush_all(self) -> None:
+        """Emit everything waiting now."""
+        with self._lock:
+            rooms = list(self._pending)
+        for to in rooms:
+            self.flush(to)
+
+    def _flush_after(self, to: str, wait: float) -> None:
+        self._sleep(wait)
+        self.flush(to)

@@ -1,0 +1,32 @@
+"""The facilitator's seating choice for big rooms, and the plenary's pages of cards."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .. import big_room, runtime_of
+from ..services import seating
+from .context import as_facilitator
+from .links import join_link
+
+bp = Blueprint("tables", __name__, url_prefix="/w/<code>")
+
+
+@bp.post("/seating")
+def choose(code: str):  # noqa: ANN201
+    """Seat the room at tables of about eight, as one room, or automatically by size."""
+    workshop, actor = as_facilitator(code)
+    seating.choose(runtime_of(current_app), actor, request.form.get("seating", ""))
+    return redirect(url_for("facilitator.control", code=workshop.code))
+
+
+@bp.get("/plenary")
+def plenary(code: str):  # noqa: ANN201
+    """Every card of the current activity, newest first, one page at a time."""
+    workshop, actor = as_facilitator(code)
+    page = request.args.get("page", "1")
+    state, _seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
+    summary = seating.plenary(runtime_of(current_app), state,
+                              int(page) if page.isdigit() else 1)
+    return render_template("facilitator/plenary.html", state=state, workshop=state.workshop,
+                           plenary=summary, join_url=join_link(workshop.code))
