@@ -118,7 +118,7 @@ class Server:
     """One server under test, its data folder and its log."""
 
     def __init__(self, target: str, ws: str, window: float | None, workdir: Path,
-                 seating: str = "room") -> None:
+                 seating: str = "room", budget: int | None = None) -> None:
         self.target = target
         self.seating = seating
         self.port = free_port()
@@ -143,6 +143,8 @@ class Server:
         env = dict(os.environ)
         if window is not None:
             env["APPRECIATE_PUSH_WINDOW"] = str(window)
+        if budget is not None:
+            env["APPRECIATE_PUSH_BUDGET"] = str(budget)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log,
                                             stderr=subprocess.STDOUT, env=env)
@@ -230,7 +232,8 @@ async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> 
 
 async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Result:
     total = int(args.rate * args.duration)
-    server = Server(target, args.ws, args.window if target == "app" else None, workdir)
+    server = Server(target, args.ws, args.window if target == "app" else None, workdir,
+                    budget=args.budget)
     room = Room(total)
     try:
         await wait_for_port(server.port, server.process)
@@ -240,11 +243,12 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         connect_s = time.monotonic() - started
         await asyncio.sleep(1.0)
         contributors = phones[: max(1, min(len(phones), args.contributors))]
-        acknowledged = 0
+        acknowledged = answered = 0
         ok = re.compile(rb'"ok":\s*true')
 
         def on_ack(future: asyncio.Future) -> None:
-            nonlocal acknowledged
+            nonlocal acknowledged, answered
+            answered += 1
             if not future.cancelled() and future.exception() is None and ok.search(
                     future.result()):
                 acknowledged += 1
@@ -263,7 +267,8 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
                 on_ack)
         live = sum(1 for phone in phones if not phone.closed)
         deadline = time.monotonic() + DRAIN_CAP
-        while time.monotonic() < deadline and len(room.latencies) < total * live:
+        while time.monotonic() < deadline and (len(room.latencies) < total * live
+                                               or answered < total):
             await asyncio.sleep(0.05)
         elapsed = time.monotonic() - wall0
         server_cpu = cpu_seconds(server.process.pid) - cpu0
@@ -323,7 +328,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 if args.json:
                     with open(args.json, "a", encoding="utf-8") as out:
                         out.write(json.dumps({**asdict(result), "ws": args.ws,
-                                              "window": args.window}) + "\n")
+                                              "window": args.window,
+                                              "budget": args.budget}) + "\n")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -351,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--window", type=float, default=None,
                         help="the app's longest push window in seconds (default: the app's "
                              "own; 0: every change pushed on its own)")
+    parser.add_argument("--budget", type=int, default=None,
+                        help="the app's deliveries per second per room (default: the app's own)")
     parser.add_argument("--targets", nargs="+", choices=["bare", "app"], default=["bare", "app"])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians printed")
     parser.add_argument("--json", help="append each run's figures to this file (JSON lines)")

@@ -67,8 +67,12 @@ async def join_workshop(port: int, code: str) -> dict[str, str]:
 OnFrame = Callable[[bytes], None]
 
 
-class Participant:
-    """One phone's live connection; ``on_push`` gets the raw bytes of every pushed event."""
+class Participant(asyncio.Protocol):
+    """One phone's live connection; ``on_push`` gets the raw bytes of every pushed event.
+
+    A protocol rather than a stream reader: bytes are parsed in the callback that receives
+    them, with no coroutine switch per frame, which keeps the generator's CPU low.
+    """
 
     def __init__(self, port: int, code: str, cookies: dict[str, str], on_push: OnFrame) -> None:
         self.port = port
@@ -80,12 +84,14 @@ class Participant:
         self.connected = asyncio.Event()
         self.refused: str | None = None
         self.closed = False
-        self._writer: asyncio.StreamWriter | None = None
-        self._task: asyncio.Task | None = None
+        self._transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._upgraded = False
+        self._message = b""
 
     async def connect(self, timeout: float = 30.0) -> None:
-        reader, writer = await asyncio.open_connection(HOST, self.port)
-        self._writer = writer
+        loop = asyncio.get_running_loop()
+        await asyncio.wait_for(loop.create_connection(lambda: self, HOST, self.port), timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         head = [
             "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1", f"Host: {HOST}:{self.port}",
@@ -94,28 +100,84 @@ class Participant:
         ]
         if self.cookies:
             head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
-        response = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
-        if b" 101 " not in response.split(b"\r\n", 1)[0]:
-            raise HttpError("WebSocket upgrade refused: " + response[:80].decode(errors="replace"))
-        self._task = asyncio.create_task(self._read(reader))
+        self._transport.write(("\r\n".join(head) + "\r\n\r\n").encode())
         await asyncio.wait_for(self.connected.wait(), timeout)
         if self.refused:
-            raise HttpError("Socket.IO connection refused: " + self.refused)
+            raise HttpError("connection refused: " + self.refused)
 
-    def _send_text(self, text: str) -> None:
-        if self._writer is None or self.closed:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.connected.is_set():
+            self.refused = "closed before connecting"
+            self.connected.set()
+        for future in self.acks.values():
+            if not future.done():
+                future.set_exception(ConnectionError("closed"))
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        if not self._upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if b" 101 " not in bytes(buffer[:buffer.find(b"\r\n")]):
+                self.refused = bytes(buffer[:80]).decode(errors="replace")
+                self.connected.set()
+                self._transport.close()
+                return
+            del buffer[:end + 4]
+            self._upgraded = True
+        offset, size_all = 0, len(buffer)
+        while size_all - offset >= 2:
+            first, second = buffer[offset], buffer[offset + 1]
+            size, start = second & 0x7F, offset + 2
+            if size == 126:
+                if size_all - offset < 4:
+                    break
+                size, start = struct.unpack_from("!H", buffer, offset + 2)[0], offset + 4
+            elif size == 127:
+                if size_all - offset < 10:
+                    break
+                size, start = struct.unpack_from("!Q", buffer, offset + 2)[0], offset + 10
+            if size_all - start < size:
+                break
+            payload = bytes(buffer[start:start + size])
+            offset = start + size
+            self._frame(first, payload)
+        if offset:
+            del buffer[:offset]
+
+    def _frame(self, first: int, payload: bytes) -> None:
+        opcode = first & 0x0F
+        if opcode == 0x9:
+            self._write_frame(0x8A, payload)  # WebSocket ping: pong
+        elif opcode in (0x0, 0x1, 0x2):
+            self._message += payload
+            if first & 0x80:
+                message, self._message = self._message, b""
+                self._packet(message)
+        elif opcode == 0x8 and self._transport is not None:
+            self._transport.close()
+
+    def _write_frame(self, opcode_byte: int, payload: bytes) -> None:
+        if self._transport is None or self.closed:
             return
-        payload = text.encode()
         size = len(payload)
         # Clients must mask; an all-zero key keeps the payload as it is (servers do not care).
         if size < 126:
-            header = struct.pack("!BB", 0x81, 0x80 | size)
+            header = struct.pack("!BB", opcode_byte, 0x80 | size)
         elif size < 65536:
-            header = struct.pack("!BBH", 0x81, 0x80 | 126, size)
+            header = struct.pack("!BBH", opcode_byte, 0x80 | 126, size)
         else:
-            header = struct.pack("!BBQ", 0x81, 0x80 | 127, size)
-        self._writer.write(header + b"\0\0\0\0" + payload)
+            header = struct.pack("!BBQ", opcode_byte, 0x80 | 127, size)
+        self._transport.write(header + b"\0\0\0\0" + payload)
+
+    def _send_text(self, text: str) -> None:
+        self._write_frame(0x81, text.encode())
 
     def emit(self, event: str, data: object) -> asyncio.Future:
         """Send an event with an acknowledgement id; the future gets the ack's raw bytes."""
@@ -124,41 +186,6 @@ class Participant:
         self.acks[self.next_ack] = future
         self._send_text(f"42{self.next_ack}" + json.dumps([event, data], separators=(",", ":")))
         return future
-
-    async def _read(self, reader: asyncio.StreamReader) -> None:
-        message = b""
-        try:
-            while True:
-                first, second = await reader.readexactly(2)
-                size = second & 0x7F
-                if size == 126:
-                    (size,) = struct.unpack("!H", await reader.readexactly(2))
-                elif size == 127:
-                    (size,) = struct.unpack("!Q", await reader.readexactly(8))
-                payload = await reader.readexactly(size) if size else b""
-                opcode = first & 0x0F
-                if opcode == 0x8:
-                    break
-                if opcode == 0x9:
-                    self._pong(payload)
-                    continue
-                if opcode in (0x1, 0x2, 0x0):
-                    message += payload
-                    if first & 0x80:
-                        self._packet(message)
-                        message = b""
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            self.closed = True
-            for future in self.acks.values():
-                if not future.done():
-                    future.set_exception(ConnectionError("closed"))
-
-    def _pong(self, payload: bytes) -> None:
-        if self._writer is not None:
-            self._writer.write(struct.pack("!BB", 0x8A, 0x80 | len(payload)) + b"\0\0\0\0"
-                               + payload)
 
     def _packet(self, packet: bytes) -> None:
         kind = packet[:1]
@@ -182,12 +209,7 @@ class Participant:
             self._send_text("40" + json.dumps({"workshop": self.code}))
 
     async def close(self) -> None:
-        if self._writer is not None and not self.closed:
+        if self._transport is not None and not self.closed:
+            self._write_frame(0x88, b"")
             self.closed = True
-            try:
-                self._writer.write(b"\x88\x80\0\0\0\0")
-                self._writer.close()
-            except (ConnectionError, RuntimeError):
-                pass
-        if self._task is not None:
-            self._task.cancel()
+            self._transport.close()

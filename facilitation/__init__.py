@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from . import config as settings
 from .broadcast import SocketBroadcaster
+from .coalesce import DELIVERY_BUDGET
 from .plans import load_plans
 from .services import Runtime
 from .store import Store
@@ -39,7 +40,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     # Tests read a push straight after the call that caused it, so they coalesce only if asked.
     app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
                           else settings.DEFAULT_PUSH_WINDOW)
-    broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]))
+    broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]),
+                                    int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET))
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster)
     broadcaster.runtime = runtime

@@ -11,7 +11,7 @@ from flask import Flask, render_template
 from flask_socketio import SocketIO
 
 from . import big_room
-from .coalesce import RoomBatcher
+from .coalesce import DELIVERY_BUDGET, RoomBatcher
 from .services import Runtime
 from .services import contributions as contribution_service
 from .services import seating
@@ -38,12 +38,13 @@ def render_room(state: workshop_service.RoomState, view: str) -> str:
 class SocketBroadcaster:
     """The live layer the services talk to (see services.Broadcaster)."""
 
-    def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0) -> None:
+    def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0,
+                 budget: int = DELIVERY_BUDGET) -> None:
         self.app = app
         self.socketio = socketio
         self.runtime: Runtime | None = None
         self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
-                                   socketio.sleep, window)
+                                   socketio.sleep, window, budget)
 
     def contribution_added(self, workshop_id: int, contribution_id: int) -> None:
         """Append one card to every screen showing that activity's wall."""

@@ -20,6 +20,9 @@ ENVIRONMENT = {
     "PORT": "APPRECIATE_PORT",
     "MESSAGE_QUEUE": "APPRECIATE_MESSAGE_QUEUE",
     "PUSH_WINDOW": "APPRECIATE_PUSH_WINDOW",
+    "PUSH_BUDGET": "APPRECIATE_PUSH_BUDGET",
+    # Several processes serving one workshop must sign cookies with the same key.
+    "SECRET_KEY": "APPRECIATE_SECRET_KEY",
 }
 
 # The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
@@ -44,7 +47,7 @@ DEFAULTS = {
 }
 
 
-CONVERT = {"PORT": int, "PUSH_WINDOW": float}
+CONVERT = {"PORT": int, "PUSH_WINDOW": float, "PUSH_BUDGET": int}
 
 
 def from_environment() -> dict[str, object]:

@@ -1,0 +1,217 @@
+"""Two ``python app.py`` processes serve one workshop through real Redis and PostgreSQL.
+
+Participants join through either process's pages and hold live Socket.IO connections to it;
+contributions and phase changes made on one reach everyone on both. Then one process is
+killed outright and its participants reconnect to the other, as nginx would send them, and
+find everything that was acknowledged.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import ROOT, free_port, wait_for_port
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+WAIT = 30.0  # generous: other test runs share this machine's two cores
+
+
+class AppProcess:
+    """One of several app processes sharing the queue, the database and the signing key."""
+
+    def __init__(self, name: str, tmp: Path, database: str, queue: str, key: str) -> None:
+        self.port = free_port()
+        self.log = tmp / f"{name}.log"
+        self.command = [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1",
+                        "--port", str(self.port), "--data-dir", str(tmp / f"{name}-data"),
+                        "--database", database, "--message-queue", queue]
+        self.env = {"APPRECIATE_SECRET_KEY": key, "PATH": "/usr/bin:/bin"}
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def launch(self) -> AppProcess:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        return self
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Phone:
+    """A participant's browser: a cookie jar for the pages and a live Socket.IO client."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.http = requests.Session()
+        self.pushed: list[str] = []
+        self.lock = threading.Lock()
+        self.sio: socketio.Client | None = None
+
+    def post(self, base: str, path: str, form: dict, page: str) -> requests.Response:
+        token = CSRF.search(self.http.get(base + page, timeout=WAIT).text).group(1)
+        return self.http.post(base + path, data={**form, "csrf_token": token},
+                              allow_redirects=False, timeout=WAIT)
+
+    def connect(self, base: str) -> None:
+        """Open the live connection with this browser's cookie, as live.js does."""
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("fragment", self._received)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        self.sio.connect(base, headers={"Cookie": cookie}, auth={"workshop": self.code},
+                         transports=["websocket"], wait_timeout=WAIT)
+
+    def _received(self, html: str) -> None:
+        with self.lock:
+            self.pushed.append(html)
+
+    def has_seen(self, text: str) -> bool:
+        with self.lock:
+            return any(text in html for html in self.pushed)
+
+    def contribute(self, activity: str, text: str, client_id: str) -> dict:
+        assert self.sio is not None
+        return self.sio.call("contribute", {"activity": activity, "text": text,
+                                            "client_id": client_id}, timeout=WAIT)
+
+    def close(self) -> None:
+        if self.sio is not None:
+            self.sio.disconnect()
+
+
+def wait_until(check, what: str) -> None:  # noqa: ANN001 - a zero-argument predicate
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting until {what}")
+
+
+@pytest.fixture()
+def two_processes(tmp_path: Path, postgres_url: str, redis_url: str):
+    """Two app processes started at the same moment on one empty PostgreSQL database, so
+    both run the migrations at once (they must take turns, not fail)."""
+    key = secrets.token_hex(32)
+    processes = [AppProcess(name, tmp_path, postgres_url, redis_url, key).launch()
+                 for name in ("a", "b")]
+    try:
+        for process in processes:
+            wait_for_port(process.port, process.process, timeout=60)
+        yield processes
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def test_two_processes_serve_one_workshop_and_survive_losing_one(two_processes) -> None:
+    a, b = two_processes
+    facilitator = Phone(code="")
+    response = facilitator.post(a.url, "/start", {"plan": "at-our-best-with-each-other",
+                                                  "title": "Trust-wide summit"}, page="/start")
+    assert response.status_code == 302, response.text
+    code = response.headers["Location"].split("/")[2]
+    facilitator.code = code
+
+    on_a = [Phone(code) for _ in range(3)]
+    on_b = [Phone(code) for _ in range(3)]
+    for phone, process in [*[(p, a) for p in on_a], *[(p, b) for p in on_b]]:
+        joined = phone.post(process.url, f"/w/{code}/join", {"display_name": ""},
+                            page=f"/w/{code}/join")
+        assert joined.status_code == 302, joined.text
+        phone.connect(process.url)
+    facilitator.connect(a.url)
+    everyone = [facilitator, *on_a, *on_b]
+    try:
+        # A phase change made through process B reaches the phones on A as well.
+        moved = facilitator.post(b.url, f"/w/{code}/move", {"direction": "forward"},
+                                 page=f"/w/{code}/facilitate")
+        assert moved.status_code == 302
+        for phone in everyone:
+            wait_until(lambda p=phone: p.has_seen('data-phase="define"'),
+                       "every phone on both processes is in Define")
+
+        # A contribution sent to each process reaches every phone on both.
+        acknowledged = {}
+        for index, phone in enumerate([on_a[0], on_b[0]]):
+            text, client_id = f"Shared through process {index}", f"scale-out-{index:04d}"
+            reply = phone.contribute("arrival-hopes", text, client_id)
+            assert reply["ok"] is True and reply["duplicate"] is False
+            acknowledged[client_id] = (phone, text)
+        for phone in everyone:
+            for _phone, text in acknowledged.values():
+                wait_until(lambda p=phone, t=text: p.has_seen(t),
+                           f"every phone has {text!r}")
+
+        # One more on A, acknowledged just before A dies without any warning.
+        last = on_a[1].contribute("arrival-hopes", "Sent just before the crash",
+                                  "scale-out-last")
+        assert last["ok"] is True
+        acknowledged["scale-out-last"] = (on_a[1], "Sent just before the crash")
+        a.kill()
+
+        # A's phones reconnect to B (as nginx would route them) and re-fetch their view.
+        for phone in on_a:
+            phone.close()
+            phone.connect(b.url)
+            state = phone.http.get(f"{b.url}/w/{code}/state", timeout=WAIT)
+            assert state.status_code == 200
+            for _sender, text in acknowledged.values():
+                assert text in state.text, f"{text!r} was lost with process A"
+        facilitator.close()
+        facilitator.connect(b.url)
+
+        # A retry of an acknowledged contribution (a lost ack, an outbox) is stored once.
+        retry = on_a[1].contribute("arrival-hopes", "Sent just before the crash",
+                                   "scale-out-last")
+        assert retry["ok"] is True and retry["duplicate"] is True
+        assert retry["id"] == last["id"]
+
+        # The room carries on with everyone on B: new contributions and phase changes.
+        reply = on_a[2].contribute("arrival-hopes", "After the move to B", "scale-out-after")
+        assert reply["ok"] is True
+        moved = facilitator.post(b.url, f"/w/{code}/move", {"direction": "forward"},
+                                 page=f"/w/{code}/facilitate")
+        assert moved.status_code == 302
+        for phone in everyone:
+            wait_until(lambda p=phone: p.has_seen("After the move to B"),
+                       "every phone has the contribution made after the crash")
+            wait_until(lambda p=phone: p.has_seen('data-phase="discover"'),
+                       "every phone is in Discover")
+        final = on_b[2].http.get(f"{b.url}/w/{code}/state", timeout=WAIT).text
+        assert final.count('class="card"') == 0  # Discover's wall starts empty
+        moved_back = facilitator.post(b.url, f"/w/{code}/move", {"direction": "back"},
+                                      page=f"/w/{code}/facilitate")
+        assert moved_back.status_code == 302
+        final = on_b[2].http.get(f"{b.url}/w/{code}/state", timeout=WAIT).text
+        for text in ["Shared through process 0", "Shared through process 1",
+                     "Sent just before the crash", "After the move to B"]:
+            assert final.count(text) == 1, f"{text!r} should be on the wall exactly once"
+    finally:
+        for phone in everyone:
+            if phone.sio is not None and phone.sio.connected:
+                phone.close()
