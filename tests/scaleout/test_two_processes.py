@@ -8,22 +8,15 @@ find everything that was acknowledged.
 
 from __future__ import annotations
 
-import re
 import secrets
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import requests
-import socketio
 
 from tests.conftest import ROOT, free_port, wait_for_port
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-WAIT = 30.0  # generous: other test runs share this machine's two cores
+from tests.phones import WAIT, join, start_workshop, wait_until
 
 
 class AppProcess:
@@ -62,56 +55,6 @@ class AppProcess:
                 self.kill()
 
 
-class Phone:
-    """A participant's browser: a cookie jar for the pages and a live Socket.IO client."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        self.http = requests.Session()
-        self.pushed: list[str] = []
-        self.lock = threading.Lock()
-        self.sio: socketio.Client | None = None
-
-    def post(self, base: str, path: str, form: dict, page: str) -> requests.Response:
-        token = CSRF.search(self.http.get(base + page, timeout=WAIT).text).group(1)
-        return self.http.post(base + path, data={**form, "csrf_token": token},
-                              allow_redirects=False, timeout=WAIT)
-
-    def connect(self, base: str) -> None:
-        """Open the live connection with this browser's cookie, as live.js does."""
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("fragment", self._received)
-        cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
-        self.sio.connect(base, headers={"Cookie": cookie}, auth={"workshop": self.code},
-                         transports=["websocket"], wait_timeout=WAIT)
-
-    def _received(self, html: str) -> None:
-        with self.lock:
-            self.pushed.append(html)
-
-    def has_seen(self, text: str) -> bool:
-        with self.lock:
-            return any(text in html for html in self.pushed)
-
-    def contribute(self, activity: str, text: str, client_id: str) -> dict:
-        assert self.sio is not None
-        return self.sio.call("contribute", {"activity": activity, "text": text,
-                                            "client_id": client_id}, timeout=WAIT)
-
-    def close(self) -> None:
-        if self.sio is not None:
-            self.sio.disconnect()
-
-
-def wait_until(check, what: str) -> None:  # noqa: ANN001 - a zero-argument predicate
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting until {what}")
-
-
 @pytest.fixture()
 def two_processes(tmp_path: Path, postgres_url: str, redis_url: str):
     """Two app processes started at the same moment on one empty PostgreSQL database, so
@@ -130,20 +73,14 @@ def two_processes(tmp_path: Path, postgres_url: str, redis_url: str):
 
 def test_two_processes_serve_one_workshop_and_survive_losing_one(two_processes) -> None:
     a, b = two_processes
-    facilitator = Phone(code="")
-    response = facilitator.post(a.url, "/start", {"plan": "at-our-best-with-each-other",
-                                                  "title": "Trust-wide summit"}, page="/start")
-    assert response.status_code == 302, response.text
-    code = response.headers["Location"].split("/")[2]
-    facilitator.code = code
-
-    on_a = [Phone(code) for _ in range(3)]
-    on_b = [Phone(code) for _ in range(3)]
-    for phone, process in [*[(p, a) for p in on_a], *[(p, b) for p in on_b]]:
-        joined = phone.post(process.url, f"/w/{code}/join", {"display_name": ""},
-                            page=f"/w/{code}/join")
-        assert joined.status_code == 302, joined.text
-        phone.connect(process.url)
+    facilitator = start_workshop(a.url)
+    code = facilitator.code
+    on_a = [join(a.url, code) for _ in range(3)]
+    on_b = [join(b.url, code) for _ in range(3)]
+    for phone in on_a:
+        phone.connect(a.url)
+    for phone in on_b:
+        phone.connect(b.url)
     facilitator.connect(a.url)
     everyone = [facilitator, *on_a, *on_b]
     try:
