@@ -9,7 +9,8 @@ connection and send the real ``contribute`` event; every pushed frame is searche
 markers in the texts. It reports the time from a contribution being sent to its arrival at
 each phone (p50/p95/p99 over every delivery, and p95 of the moment the last phone had it),
 deliveries lost or duplicated, time to connect everyone, the server's CPU and peak memory,
-and the generator's own CPU; then the app/baseline ratio. Every phase has a time cap, and
+and the generator's own CPU, with the machine's load average (other work on the same two
+cores shows up there); then the app/baseline ratio. Every phase has a time cap, and
 the servers are stopped at the end. See bench/README.md.
 """
 
@@ -67,6 +68,7 @@ class Result:
     server_peak_mb: float
     generator_cpu_pct: float
     deliveries_per_s: float
+    machine_load: float
 
 
 def free_port() -> int:
@@ -294,12 +296,13 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         server_cpu_pct=round(100 * server_cpu / elapsed, 1),
         server_peak_mb=round(peak, 1),
         generator_cpu_pct=round(100 * own_cpu / elapsed, 1),
-        deliveries_per_s=round(delivered / elapsed))
+        deliveries_per_s=round(delivered / elapsed),
+        machine_load=round(os.getloadavg()[0], 1))
 
 
 COLUMNS = ["target", "participants", "connected", "rate", "acknowledged", "lost", "duplicated",
            "p50_ms", "p95_ms", "p99_ms", "everyone_p95_ms", "connect_s", "server_cpu_pct",
-           "server_peak_mb", "generator_cpu_pct", "deliveries_per_s"]
+           "server_peak_mb", "generator_cpu_pct", "deliveries_per_s", "machine_load"]
 
 
 def print_row(values: dict) -> None:
