@@ -223,7 +223,7 @@ async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> 
                 phone = Participant(server.port, server.code, cookies, room.listener())
                 await phone.connect()
                 phones.append(phone)
-            except (OSError, HttpError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, HttpError) as exc:
                 failures.append(repr(exc))
 
     await asyncio.wait_for(asyncio.gather(*(one() for _ in range(count))), CONNECT_CAP)

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from flask import render_template
 
 from . import broadcast
-from .services import Runtime
-from .services import seating
+from .services import Runtime, seating
 from .services import workshops as workshop_service
 from .services.access import Actor
 from .store import Contribution

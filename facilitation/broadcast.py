@@ -12,9 +12,8 @@ from flask_socketio import SocketIO
 
 from . import big_room
 from .coalesce import DELIVERY_BUDGET, RoomBatcher
-from .services import Runtime
+from .services import Runtime, seating
 from .services import contributions as contribution_service
-from .services import seating
 from .services import workshops as workshop_service
 
 FRAGMENT_EVENT = "fragment"
@@ -78,8 +77,10 @@ class SocketBroadcaster:
         """Someone joined: only the head count changes, so only it is pushed."""
         assert self.runtime is not None
         state = seating.summary(self.runtime, workshop_id)
-        if state.workshop.seating is None and state.joined == seating.AUTO_FROM:
-            self.workshop_changed(workshop_id)  # the room just grew big enough to sit at tables
+        # The room just grew big enough to sit at tables: every view changes. A small range,
+        # not one number, because people joining at the same moment may skip it.
+        if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
+            self.workshop_changed(workshop_id)
             return
         with self.app.app_context():
             html = render_template("partials/_counts.html", state=state)
