@@ -7,7 +7,9 @@ arrive inside it wait and leave together as one concatenated push (the browser h
 of out-of-band fragments to htmx). The window grows with the room: it is the time the room's
 phones take out of a budget of deliveries per second, capped at ``max_window``. A small
 workshop's window is a few milliseconds, so its pushes leave at once; a change that comes
-after a quiet spell always leaves at once. Services acknowledge the sender after commit,
+after a quiet spell always leaves at once. On a slower or busier computer the budget is too
+generous, and the sign is that a waiting push wakes up late: the window then also grows by a
+few times that lateness, so the room gets fewer, fuller pushes instead of a growing queue. Services acknowledge the sender after commit,
 before any of this, so the window only delays what the others see.
 """
 
@@ -25,6 +27,8 @@ Sleep = Callable[[float], None]
 # Deliveries a second one process may spend on a room's pushes: half of the ~40,000 measured,
 # leaving the rest for joins, acknowledgements and page loads.
 DELIVERY_BUDGET = 20_000
+# How much a late wake-up (seconds behind schedule, averaged) widens every window.
+LATENESS_WEIGHT = 4
 # A push bigger than this leaves at once, so a burst cannot grow a room's buffer without bound.
 MAX_PENDING_BYTES = 256 * 1024
 
@@ -63,10 +67,13 @@ class RoomBatcher:
         # Pushes leave in the order they were gathered: a flush holds this while it emits.
         self._emitting = threading.Lock()
         self._serial = 0
+        self._lateness = 0.0
 
     def window(self, to: str) -> float:
-        """Seconds between two pushes to ``to``: the room's share of the delivery budget."""
-        return min(self.max_window, self._audience(to) / self.budget)
+        """Seconds between two pushes to ``to``: the room's share of the delivery budget,
+        widened while the server is running late."""
+        share = self._audience(to) / self.budget
+        return min(self.max_window, share + LATENESS_WEIGHT * self._lateness)
 
     def send(self, to: str, html: str, key: str | None = None) -> None:
         """Push ``html`` to room ``to`` now if the room's window has passed, else soon."""
@@ -111,5 +118,8 @@ class RoomBatcher:
             self.flush(to)
 
     def _flush_after(self, to: str, wait: float) -> None:
+        due = time.monotonic() + wait
         self._sleep(wait)
+        late = max(0.0, time.monotonic() - due)
+        self._lateness += (late - self._lateness) / 5  # a moving average of recent flushes
         self.flush(to)

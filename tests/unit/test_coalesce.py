@@ -100,3 +100,19 @@ def test_no_window_means_every_fragment_on_its_own() -> None:
     rooms.send("w:1", "a")
     rooms.send("w:1", "b")
     assert pushes.made == [("w:1", "a"), ("w:1", "b")]
+
+
+def test_a_server_running_late_widens_the_window() -> None:
+    pushes = Pushes()
+
+    def oversleep(seconds: float) -> None:
+        time.sleep(seconds + 0.05)  # as if the event loop were too busy to wake on time
+
+    rooms = RoomBatcher(pushes.emit, lambda _room: 200, start_thread, oversleep, 0.25)
+    quiet = rooms.window("w:1")
+    for number in range(6):
+        rooms.send("w:1", f"<p>{number}</p>")  # after the first, each waits for a window
+        pushes.wait_for(number + 1)
+    assert quiet == 0.01
+    assert rooms.window("w:1") > quiet + 0.1
+    assert rooms.window("w:1") <= 0.25
