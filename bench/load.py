@@ -232,7 +232,18 @@ async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> 
     return phones
 
 
+async def wait_for_quiet(below: float | None, cap: float = 600.0) -> None:
+    """Other work on the same two cores skews every figure: wait (at most ``cap`` seconds)
+    until the 1-minute load average falls below ``below``."""
+    if below is None:
+        return
+    deadline = time.monotonic() + cap
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        await asyncio.sleep(5)
+
+
 async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Result:
+    await wait_for_quiet(args.quiet_below)
     total = int(args.rate * args.duration)
     server = Server(target, args.ws, args.window if target == "app" else None, workdir,
                     budget=args.budget)
@@ -364,6 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the app's deliveries per second per room (default: the app's own)")
     parser.add_argument("--targets", nargs="+", choices=["bare", "app"], default=["bare", "app"])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians printed")
+    parser.add_argument("--quiet-below", type=float, default=None,
+                        help="before each run, wait up to 10 minutes for the machine's 1-minute "
+                             "load average to fall below this")
     parser.add_argument("--json", help="append each run's figures to this file (JSON lines)")
     parser.add_argument("--keep", action="store_true", help="keep the data folders and logs")
     return parser
