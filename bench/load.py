@@ -243,7 +243,7 @@ async def wait_for_quiet(below: float | None, cap: float = 600.0) -> None:
 
 
 async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Result:
-    await wait_for_quiet(args.quiet_below)
+    await wait_for_quiet(args.quiet_below, args.quiet_wait)
     total = int(args.rate * args.duration)
     server = Server(target, args.ws, args.window if target == "app" else None, workdir,
                     budget=args.budget)
@@ -376,8 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--targets", nargs="+", choices=["bare", "app"], default=["bare", "app"])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians printed")
     parser.add_argument("--quiet-below", type=float, default=None,
-                        help="before each run, wait up to 10 minutes for the machine's 1-minute "
-                             "load average to fall below this")
+                        help="before each run, wait up to --quiet-wait seconds for the "
+                             "machine's 1-minute load average to fall below this")
+    parser.add_argument("--quiet-wait", type=float, default=600.0)
     parser.add_argument("--json", help="append each run's figures to this file (JSON lines)")
     parser.add_argument("--keep", action="store_true", help="keep the data folders and logs")
     return parser

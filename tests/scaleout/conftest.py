@@ -68,18 +68,19 @@ def postgres_url() -> Iterator[str]:
         as_user = ["runuser", "-u", "postgres", "--"]
     data = folder / "data"
     subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
-                    "-U", "appreciate", "--no-sync"], check=True, capture_output=True)
+                    "-U", "appreciate", "--no-sync"], check=True, capture_output=True,
+                   cwd=folder)
     port = free_port()
     process = subprocess.Popen(
         [*as_user, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
          "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={folder}",
          "-c", "fsync=off", "-c", "max_connections=200"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=folder)
     try:
         wait_for_port(port, process)
-        subprocess.run([*as_user, str(bin_dir.parent / "bin" / "createdb"), "-h", "127.0.0.1",
+        subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1",
                         "-p", str(port), "-U", "appreciate", "appreciate"], check=True,
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, cwd=folder)
         yield f"postgresql+psycopg://appreciate@127.0.0.1:{port}/appreciate"
     finally:
         process.terminate()
