@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import functools
 import json
 import os
 import re
@@ -185,6 +187,7 @@ class Room:
         self.latencies = array("d")
         self.received = array("l", [0]) * total
         self.last = array("d", [0.0]) * total
+        self.acknowledged = bytearray(total)
         self.duplicated = 0
         self.seen: list[bytearray] = []
 
@@ -209,8 +212,12 @@ class Room:
         return on_push
 
 
+TABLE = re.compile(rb"You are at <strong>table (\w+)</strong>")
+
+
 async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> list[Participant]:
-    """Join and connect ``count`` phones, ``concurrency`` at a time."""
+    """Join and connect ``count`` phones, ``concurrency`` at a time. In a seated room each
+    phone also opens its room page, as a browser would, to learn its table."""
     gate = asyncio.Semaphore(concurrency)
     phones: list[Participant] = []
     failures: list[str] = []
@@ -220,7 +227,12 @@ async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> 
             try:
                 cookies = (await join_workshop(server.port, server.code)
                            if server.target == "app" else {})
+                table = None
+                if server.seating == "tables":
+                    _, _, page = await http(server.port, "GET", f"/w/{server.code}/", cookies)
+                    table = TABLE.search(page).group(1)
                 phone = Participant(server.port, server.code, cookies, room.listener())
+                phone.table = table
                 await phone.connect()
                 phones.append(phone)
             except (TimeoutError, OSError, HttpError) as exc:
@@ -246,7 +258,7 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
     await wait_for_quiet(args.quiet_below, args.quiet_wait)
     total = int(args.rate * args.duration)
     server = Server(target, args.ws, args.window if target == "app" else None, workdir,
-                    budget=args.budget)
+                    seating=args.seating if target == "app" else "room", budget=args.budget)
     room = Room(total)
     try:
         await wait_for_port(server.port, server.process)
@@ -258,13 +270,15 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         contributors = phones[: max(1, min(len(phones), args.contributors))]
         acknowledged = answered = 0
         ok = re.compile(rb'"ok":\s*true')
+        sender_table: list[str | None] = [None] * total
 
-        def on_ack(future: asyncio.Future) -> None:
+        def on_ack(number: int, future: asyncio.Future) -> None:
             nonlocal acknowledged, answered
             answered += 1
             if not future.cancelled() and future.exception() is None and ok.search(
                     future.result()):
                 acknowledged += 1
+                room.acknowledged[number] = 1
 
         filler = "x" * max(0, args.text - 16)
         cpu0, own0, wall0 = cpu_seconds(server.process.pid), time.process_time(), time.monotonic()
@@ -274,13 +288,16 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
             if delay > 0:
                 await asyncio.sleep(delay)
             phone = contributors[number % len(contributors)]
+            sender_table[number] = phone.table
             room.sent_at[number] = time.monotonic()
             phone.emit("contribute", {"activity": ACTIVITY, "text": f"bm{number}z {filler}",
                                       "client_id": f"bench-{number:09d}"}).add_done_callback(
-                on_ack)
-        live = sum(1 for phone in phones if not phone.closed)
+                functools.partial(on_ack, number))
+        # Who should get each card: every phone, or in a seated room its table's phones.
+        at_table = collections.Counter(phone.table for phone in phones if not phone.closed)
+        audience = [at_table[sender_table[n]] for n in range(total)]
         deadline = time.monotonic() + DRAIN_CAP
-        while time.monotonic() < deadline and (len(room.latencies) < total * live
+        while time.monotonic() < deadline and (len(room.latencies) < sum(audience)
                                                or answered < total):
             await asyncio.sleep(0.05)
         elapsed = time.monotonic() - wall0
@@ -292,8 +309,8 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
     finally:
         server.stop()
     ordered = sorted(room.latencies)
-    everyone = sorted(room.last[n] for n in range(total) if room.received[n] >= live)
-    expected = acknowledged * live
+    everyone = sorted(room.last[n] for n in range(total) if room.received[n] >= audience[n])
+    expected = sum(audience[n] for n in range(total) if room.acknowledged[n])
     delivered = len(room.latencies)
     return Result(
         target=target, participants=args.participants, connected=len(phones), rate=args.rate,
@@ -371,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--window", type=float, default=None,
                         help="the app's longest push window in seconds (default: the app's "
                              "own; 0: every change pushed on its own)")
+    parser.add_argument("--seating", choices=["room", "tables"], default="room",
+                        help="the app's seating: one room (every card to every phone, the worst "
+                             "case) or tables of about eight (each card to its table)")
     parser.add_argument("--budget", type=int, default=None,
                         help="the app's deliveries per second per room (default: the app's own)")
     parser.add_argument("--targets", nargs="+", choices=["bare", "app"], default=["bare", "app"])

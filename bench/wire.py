@@ -79,6 +79,7 @@ class Participant(asyncio.Protocol):
         self.code = code
         self.cookies = cookies
         self.on_push = on_push
+        self.table: str | None = None  # set by the benchmark in a seated room
         self.acks: dict[int, asyncio.Future] = {}
         self.next_ack = 0
         self.connected = asyncio.Event()
