@@ -33,13 +33,13 @@ def view_state(rt: Runtime, workshop_id: int, actor: Actor,
                page: int = 1) -> tuple[workshop_service.RoomState, dict[str, object]]:
     """The room as this person's screen shows it, and the extra template values it needs
     (``table`` for a seated phone, ``plenary`` for the facilitator's screens)."""
-    state = workshop_service.room_state(rt, workshop_id)
-    if not seating.seated(state):
-        return state, {}
+    counts = seating.summary(rt, workshop_id)  # cheap: decides which wall to read
+    if not seating.seated(counts):
+        return workshop_service.room_state(rt, workshop_id), {}
     if actor.is_facilitator:
-        return replace(state, contributions=[]), {"plenary": seating.plenary(rt, state, page)}
+        return counts, {"plenary": seating.plenary(rt, counts, page)}
     table = seating.table_of(rt, actor.participant_id)
-    return seating.for_table(state, seating.cards_by_table(rt, state), table), {"table": table}
+    return replace(counts, contributions=seating.table_cards(rt, counts, table)), {"table": table}
 
 
 def render_view(state: workshop_service.RoomState, view: str, **extra: object) -> str:

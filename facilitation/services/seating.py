@@ -112,23 +112,34 @@ def seated(state: RoomState) -> bool:
     return uses_tables(state.workshop.seating, state.joined)
 
 
+def _wall_cards(state: RoomState):  # noqa: ANN202 - a SQLAlchemy select
+    """The activity's visible cards with their author's table (None: no table)."""
+    return (select(Contribution, Participant.table_label)
+            .outerjoin(Participant, Participant.id == Contribution.participant_id)
+            .where(Contribution.workshop_id == state.workshop.id,
+                   Contribution.activity_key == (state.activity.key if state.activity else ""),
+                   Contribution.hidden.is_(False))
+            .order_by(Contribution.id))
+
+
 def cards_by_table(rt: Runtime, state: RoomState) -> dict[str | None, list[Contribution]]:
     """The wall's cards grouped by their author's table, in one query.
 
     Cards without a table (the facilitator's) are under None and belong on every table.
     """
     tables: dict[str | None, list[Contribution]] = {}
-    if not state.contributions:
-        return tables
-    ids = [c.id for c in state.contributions]
     with rt.store.reading() as db:
-        rows = db.execute(select(Contribution.id, Participant.table_label)
-                          .join(Participant, Participant.id == Contribution.participant_id)
-                          .where(Contribution.id.in_(ids))).all()
-    table_by_card = dict(rows)
-    for card in state.contributions:
-        tables.setdefault(table_by_card.get(card.id), []).append(card)
+        for card, table in db.execute(_wall_cards(state)).all():
+            tables.setdefault(table, []).append(card)
     return tables
+
+
+def table_cards(rt: Runtime, state: RoomState, table: str | None) -> list[Contribution]:
+    """One table's wall: its cards and the room-wide ones, without reading anyone else's."""
+    query = _wall_cards(state).where(
+        (Participant.table_label == table) | Participant.table_label.is_(None))
+    with rt.store.reading() as db:
+        return [card for card, _table in db.execute(query).all()]
 
 
 def for_table(state: RoomState, by_table: dict[str | None, list[Contribution]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import big_room, runtime_of
+from .. import runtime_of
 from ..services import seating
 from .context import as_facilitator
 from .links import join_link
@@ -23,10 +23,9 @@ def choose(code: str):  # noqa: ANN201
 @bp.get("/plenary")
 def plenary(code: str):  # noqa: ANN201
     """Every card of the current activity, newest first, one page at a time."""
-    workshop, actor = as_facilitator(code)
+    workshop, _actor = as_facilitator(code)
     page = request.args.get("page", "1")
-    state, _seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
-    summary = seating.plenary(runtime_of(current_app), state,
-                              int(page) if page.isdigit() else 1)
+    state = seating.summary(runtime_of(current_app), workshop.id)
+    plenary = seating.plenary(runtime_of(current_app), state, int(page) if page.isdigit() else 1)
     return render_template("facilitator/plenary.html", state=state, workshop=state.workshop,
-                           plenary=summary, join_url=join_link(workshop.code))
+                           plenary=plenary, join_url=join_link(workshop.code))
