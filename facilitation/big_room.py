@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from .broadcast import SocketBroadcaster
 
 
+# The plenary (every table's tally) is read and rendered at most this often, in seconds.
+PLENARY_EVERY = 0.5
+
+
 def table_room(workshop_id: int, table: str) -> str:
     """The phones at one table."""
     return f"w:{workshop_id}:t:{table}"
@@ -56,6 +60,7 @@ def push_room(broadcaster: SocketBroadcaster, state: workshop_service.RoomState)
     for table in seating.table_labels(rt, workshop_id):
         html = render_view(seating.for_table(state, by_table, table), "room", table=table)
         broadcaster.send(table_room(workshop_id, table), html)
+        broadcaster.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
     plenary = seating.plenary(rt, state)
     html = render_view(replace(state, contributions=[]), "room", plenary=plenary)
     html += render_template("partials/_controls.html", state=state)
@@ -74,6 +79,12 @@ def push_contribution(broadcaster: SocketBroadcaster, state: workshop_service.Ro
     broadcaster.send(table_room(workshop_id, table) if table else everyone, card)
     broadcaster.send(everyone, render_template("partials/_counts.html", state=state),
                      key="counts")
-    plenary = render_template("partials/_plenary.html", state=state,
-                              plenary=seating.plenary(rt, state))
-    broadcaster.send(broadcast.facilitator_room(workshop_id), plenary, key="plenary")
+
+    def plenary() -> str:
+        with broadcaster.app.app_context():
+            fresh = seating.summary(rt, workshop_id)
+            return render_template("partials/_plenary.html", state=fresh,
+                                   plenary=seating.plenary(rt, fresh))
+
+    broadcaster.send(broadcast.facilitator_room(workshop_id), plenary, key="plenary",
+                     min_window=PLENARY_EVERY)

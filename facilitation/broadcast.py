@@ -11,7 +11,7 @@ from flask import Flask, render_template
 from flask_socketio import SocketIO
 
 from . import big_room
-from .coalesce import DELIVERY_BUDGET, RoomBatcher
+from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
 from .services import Runtime, seating
 from .services import contributions as contribution_service
 from .services import workshops as workshop_service
@@ -86,10 +86,11 @@ class SocketBroadcaster:
             html = render_template("partials/_counts.html", state=state)
         self.send(room(workshop_id), html, key="counts")
 
-    def send(self, to: str, html: str, key: str | None = None) -> None:
+    def send(self, to: str, html: Fragment, key: str | None = None,
+             min_window: float = 0.0) -> None:
         """The one place fragments leave the server: coalesced per room (see coalesce.py);
         a ``key`` lets a newer fragment replace a waiting one with the same key."""
-        self.batcher.send(to, html, key)
+        self.batcher.send(to, html, key, min_window)
 
     def _emit(self, to: str, html: str) -> None:
         self.socketio.emit(FRAGMENT_EVENT, html, to=to)

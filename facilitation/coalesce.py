@@ -9,8 +9,9 @@ phones take out of a budget of deliveries per second, capped at ``max_window``. 
 workshop's window is a few milliseconds, so its pushes leave at once; a change that comes
 after a quiet spell always leaves at once. On a slower or busier computer the budget is too
 generous, and the sign is that a waiting push wakes up late: the window then also grows by a
-few times that lateness, so the room gets fewer, fuller pushes instead of a growing queue. Services acknowledge the sender after commit,
-before any of this, so the window only delays what the others see.
+few times that lateness, so the room gets fewer, fuller pushes instead of a growing queue.
+Services acknowledge the sender after commit, before any of this, so the window only delays
+what the others see.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import time
 from collections.abc import Callable
 
 Emit = Callable[[str, str], None]
+# A fragment, or a function that renders it when its push leaves (so it is rendered once per
+# push, however many changes asked for it in the window).
+Fragment = str | Callable[[], str]
 Audience = Callable[[str], int]
 StartTask = Callable[..., object]
 Sleep = Callable[[float], None]
@@ -39,7 +43,7 @@ class _Pending:
     __slots__ = ("parts", "size")
 
     def __init__(self) -> None:
-        self.parts: dict[object, str] = {}
+        self.parts: dict[object, Fragment] = {}
         self.size = 0
 
 
@@ -75,10 +79,15 @@ class RoomBatcher:
         share = self._audience(to) / self.budget
         return min(self.max_window, share + LATENESS_WEIGHT * self._lateness)
 
-    def send(self, to: str, html: str, key: str | None = None) -> None:
-        """Push ``html`` to room ``to`` now if the room's window has passed, else soon."""
+    def send(self, to: str, html: Fragment, key: str | None = None,
+             min_window: float = 0.0) -> None:
+        """Push ``html`` to room ``to`` now if the room's window has passed, else soon.
+
+        ``min_window`` keeps a costly fragment (a whole-room summary) from being rendered and
+        pushed more often than that, however small the room.
+        """
         if self.max_window <= 0:
-            self._emit(to, html)
+            self._emit(to, _rendered(html))
             return
         with self._lock:
             pending = self._pending.get(to)
@@ -92,9 +101,10 @@ class RoomBatcher:
                 slot = key
             previous = pending.parts.get(slot)
             pending.parts[slot] = html
-            pending.size += len(html) - (len(previous) if previous is not None else 0)
+            pending.size += _size(html) - _size(previous)
             overfull = pending.size >= self.max_bytes
-            wait = self._last_push.get(to, 0.0) + self.window(to) - time.monotonic()
+            window = max(self.window(to), min_window)
+            wait = self._last_push.get(to, 0.0) + window - time.monotonic()
         if overfull or (first and wait <= 0):
             self.flush(to)
         elif first:
@@ -108,7 +118,7 @@ class RoomBatcher:
                 if pending and pending.parts:
                     self._last_push[to] = time.monotonic()
             if pending and pending.parts:
-                self._emit(to, "".join(pending.parts.values()))
+                self._emit(to, "".join(_rendered(part) for part in pending.parts.values()))
 
     def flush_all(self) -> None:
         """Emit everything waiting now."""
@@ -123,3 +133,11 @@ class RoomBatcher:
         late = max(0.0, time.monotonic() - due)
         self._lateness += (late - self._lateness) / 5  # a moving average of recent flushes
         self.flush(to)
+
+
+def _rendered(part: Fragment) -> str:
+    return part() if callable(part) else part
+
+
+def _size(part: Fragment | None) -> int:
+    return len(part) if isinstance(part, str) else 0

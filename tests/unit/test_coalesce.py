@@ -116,3 +116,20 @@ def test_a_server_running_late_widens_the_window() -> None:
     assert quiet == 0.01
     assert rooms.window("w:1") > quiet + 0.1
     assert rooms.window("w:1") <= 0.25
+
+
+def test_a_lazy_fragment_is_rendered_once_per_push_and_not_more_often_than_asked() -> None:
+    pushes = Pushes()
+    renders: list[int] = []
+
+    def summary() -> str:
+        renders.append(1)
+        return f"<p id='summary'>{len(renders)}</p>"
+
+    rooms = batcher(pushes, audience=2, window=0.25)
+    for _ in range(10):
+        rooms.send("w:1:facilitator", summary, key="summary", min_window=0.2)
+    made = pushes.wait_for(2)
+    assert len(renders) == 2  # once at once, once for the nine that came inside the window
+    assert made == [("w:1:facilitator", "<p id='summary'>1</p>"),
+                    ("w:1:facilitator", "<p id='summary'>2</p>")]
