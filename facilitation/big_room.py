@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 # The plenary (every table's tally) is read and rendered at most this often, in seconds.
 PLENARY_EVERY = 0.5
+# The room-wide head count, the only thing a card changes for the other tables, at most this
+# often: a thousand phones need not hear of every card at another table.
+COUNTS_EVERY = 1.0
 
 
 def table_room(workshop_id: int, table: str) -> str:
@@ -69,7 +72,8 @@ def push_room(broadcaster: SocketBroadcaster, state: workshop_service.RoomState)
 
 def push_contribution(broadcaster: SocketBroadcaster, state: workshop_service.RoomState,
                       contribution: Contribution) -> None:
-    """A card in a seated room: to its table in full, to the room as a count."""
+    """A card in a seated room: to its table in full, to the room as a count (at most once
+    a second), to the facilitator's screens as a fresh plenary (at most twice a second)."""
     rt = broadcaster.runtime
     assert rt is not None
     workshop_id = state.workshop.id
@@ -77,8 +81,13 @@ def push_contribution(broadcaster: SocketBroadcaster, state: workshop_service.Ro
     card = render_template("partials/_table_card.html", state=state, contribution=contribution)
     everyone = broadcast.room(workshop_id)
     broadcaster.send(table_room(workshop_id, table) if table else everyone, card)
-    broadcaster.send(everyone, render_template("partials/_counts.html", state=state),
-                     key="counts")
+
+    def counts() -> str:
+        with broadcaster.app.app_context():
+            return render_template("partials/_counts.html",
+                                   state=seating.summary(rt, workshop_id))
+
+    broadcaster.send(everyone, counts, key="counts", min_window=COUNTS_EVERY)
 
     def plenary() -> str:
         with broadcaster.app.app_context():
