@@ -2,6 +2,8 @@
 
     python app.py                      serve on the embedded defaults (gevent, SQLite in instance/)
     python app.py new --plan NAME      prepare a workshop and print its links
+    python app.py export CODE --format pdf -o report.pdf
+    python app.py import backup.json   restore a workshop from a JSON backup
     python app.py --help               everything else
 
 The parser is plain argparse so that gevent can patch the standard library before the app,
@@ -36,6 +38,17 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument("--message-queue", default=os.environ.get("APPRECIATE_MESSAGE_QUEUE"),
                         help="Redis URL, e.g. redis://127.0.0.1:6379/0, through which several "
                              "processes push to one workshop (env APPRECIATE_MESSAGE_QUEUE)")
+    common.add_argument("--behind-proxy", action="store_true",
+                        default=os.environ.get("APPRECIATE_BEHIND_PROXY", "").lower()
+                        in ("1", "true", "yes", "on"),
+                        help="trust the X-Forwarded-For/-Proto/-Host/-Port headers of one reverse "
+                             "proxy in front of the app, e.g. one that ends HTTPS (env "
+                             "APPRECIATE_BEHIND_PROXY=1)")
+    common.add_argument("--retention-days", type=int,
+                        default=os.environ.get("APPRECIATE_RETENTION_DAYS") or None,
+                        help="delete workshops created more than this many days ago, at start "
+                             "and every hour (env APPRECIATE_RETENTION_DAYS; default: keep "
+                             "them until the facilitator deletes them)")
     if suppress:
         for action in common._actions:
             action.default = argparse.SUPPRESS
@@ -59,6 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
                           "e.g. at-our-best-with-each-other")
     new.add_argument("--title", help="workshop title (default: the plan's title)")
     commands.add_parser("plans", parents=[common], help="list the workshop plans")
+    export = commands.add_parser(
+        "export", parents=[common],
+        help="write a workshop's report or data to a file (the server need not be running)")
+    export.add_argument("code", metavar="CODE", help="the workshop's join code")
+    export.add_argument("--format", required=True, choices=["pdf", "md", "csv", "json", "ics"],
+                        help="pdf: the report; md: a Markdown summary; csv: the commitments; "
+                             "json: a complete backup; ics: due dates for a calendar")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="file to write ('-' for standard output)")
+    export.add_argument("--audience", choices=["full", "public"], default="full",
+                        help="full (default): for the team; public: leaves out what people "
+                             "shared only with the room")
+    restore = commands.add_parser(
+        "import", parents=[common],
+        help="restore a workshop from a JSON backup made by 'export --format json'")
+    restore.add_argument("file", metavar="FILE", help="the backup file")
+    restore.add_argument("--new-key", action="store_true",
+                         help="give the restored workshop a new facilitator link (the old "
+                              "one stops working); by default the old link keeps working")
     return parser
 
 

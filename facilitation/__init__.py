@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from . import i18n
 from .broadcast import SocketBroadcaster
 from .coalesce import DELIVERY_BUDGET
 from .plans import load_plans
-from .services import Runtime
+from .services import Runtime, lifecycle, presence
+from .services.limits import Limits
 from .store import Store
 
 
@@ -28,6 +32,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     app.config["DATA_DIR"] = str(data_dir)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(data_dir)
+    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = settings.cookies_need_tls(app.config)
+    retention_days = settings.retention_days(app.config)
 
     store = Store(settings.database_url(app.config))
     store.migrate()
@@ -37,22 +44,35 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
                         ping_interval=20, ping_timeout=25)
+    if app.config["BEHIND_PROXY"]:
+        # Outside Flask-SocketIO, so the Socket.IO handshake sees the public scheme and host
+        # (its same-origin check) just as Flask does.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
     # Tests read a push straight after the call that caused it, so they coalesce only if asked.
     app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
                           else settings.DEFAULT_PUSH_WINDOW)
     broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]),
                                     int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET))
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
-                      broadcaster=broadcaster)
+                      broadcaster=broadcaster,
+                      limits=Limits(**app.config.get("RATE_LIMITS", {})))
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
+    if store.engine.dialect.name == "sqlite":
+        # One process owns a SQLite file: nobody is connected until browsers reconnect.
+        presence.forget_all_connections(runtime)
 
     CSRFProtect(app)
     HTMX(app)
+    i18n.init_app(app)
+    Compress(app)  # phones on poor hospital Wi-Fi: pages and scripts travel compressed
 
     from .web import register
 
     register(app, socketio)
+    if retention_days:
+        with app.app_context():
+            lifecycle.delete_expired(runtime, retention_days)
     return app
 
 

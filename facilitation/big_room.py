@@ -1,99 +1,72 @@
-"""What the screens of a room seated at tables show, and what is pushed to them.
+"""What a room seated at tables is told (see services.seating).
 
-In a seated room (services.seating) each phone's wall holds its own table's cards and the
-control page and projector hold the plenary: the latest cards, one page at a time, and every
-table's tally. A new card goes to its table's Socket.IO room; everyone else gets the new head
-count and the facilitator's screens a fresh plenary, each rendered once per push. A phase
-change renders one view per table, never one per person.
+Phones on a wall activity hold their own table's cards; the control page and projector hold
+the plenary. A new card goes to its table's Socket.IO room in full; everyone else hears the
+new head count (at most once a second) and the facilitator's screens a fresh plenary (at most
+twice a second), each rendered once per push. A phase change or a moderation renders one view
+per table, never one per person, and never the whole wall for everyone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask import render_template
 
-from . import broadcast
-from .services import Runtime, seating
-from .services import workshops as workshop_service
-from .services.access import Actor
+from .services import seating
+from .services.room import RoomState
 from .store import Contribution
 
 if TYPE_CHECKING:
     from .broadcast import SocketBroadcaster
 
-
-# The plenary (every table's tally) is read and rendered at most this often, in seconds.
+# The plenary (every table's tally, the latest cards) is read and rendered at most this often.
 PLENARY_EVERY = 0.5
-# The room-wide head count, the only thing a card changes for the other tables, at most this
-# often: a thousand phones need not hear of every card at another table.
+# The room-wide head count, all a card changes for the other tables, at most this often: a
+# thousand phones need not hear of every card at another table.
 COUNTS_EVERY = 1.0
+# The facilitator's panel while phones connect and leave (a summit arrives all at once).
+CONNECTIONS_EVERY = 0.25
 
 
-def table_room(workshop_id: int, table: str) -> str:
-    """The phones at one table."""
-    return f"w:{workshop_id}:t:{table}"
+def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,
+                   render: Callable[[RoomState], str]) -> None:
+    """Render ``state`` once per table, with that table's cards, and push it there. Called
+    inside the broadcaster's rendering context; the wall is read once for all tables."""
+    from .broadcast import table_room
 
-
-def view_state(rt: Runtime, workshop_id: int, actor: Actor,
-               page: int = 1) -> tuple[workshop_service.RoomState, dict[str, object]]:
-    """The room as this person's screen shows it, and the extra template values it needs
-    (``table`` for a seated phone, ``plenary`` for the facilitator's screens)."""
-    counts = seating.summary(rt, workshop_id)  # cheap: decides which wall to read
-    if not seating.seated(counts):
-        return workshop_service.room_state(rt, workshop_id), {}
-    if actor.is_facilitator:
-        return counts, {"plenary": seating.plenary(rt, counts, page)}
-    table = seating.table_of(rt, actor.participant_id)
-    return replace(counts, contributions=seating.table_cards(rt, counts, table)), {"table": table}
-
-
-def render_view(state: workshop_service.RoomState, view: str, **extra: object) -> str:
-    """The fragments for a whole view: the same partial a plain room uses, plus the extras."""
-    return render_template("partials/_room.html", state=state, view=view, **extra)
-
-
-def push_room(broadcaster: SocketBroadcaster, state: workshop_service.RoomState) -> None:
-    """A seated room changed phase, activity, topic or seating: one view per table."""
     rt = broadcaster.runtime
     assert rt is not None
-    workshop_id = state.workshop.id
     by_table = seating.cards_by_table(rt, state)
-    for table in seating.table_labels(rt, workshop_id):
-        html = render_view(seating.for_table(state, by_table, table), "room", table=table)
-        broadcaster.send(table_room(workshop_id, table), html)
+    for table in seating.table_labels(rt, state.workshop.id):
+        at_table = replace(state, contributions=seating.for_table(by_table, table), table=table)
+        broadcaster.send(table_room(state.workshop.id, table), render(at_table))
         broadcaster.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
-    plenary = seating.plenary(rt, state)
-    html = render_view(replace(state, contributions=[]), "room", plenary=plenary)
-    html += render_template("partials/_controls.html", state=state)
-    broadcaster.send(broadcast.facilitator_room(workshop_id), html)
 
 
-def push_contribution(broadcaster: SocketBroadcaster, state: workshop_service.RoomState,
-                      contribution: Contribution) -> None:
-    """A card in a seated room: to its table in full, to the room as a count (at most once
-    a second), to the facilitator's screens as a fresh plenary (at most twice a second)."""
+def push_table_notes(broadcaster: SocketBroadcaster, state: RoomState) -> None:
+    """A seated room on a whole-room activity: each table still hears which table it is."""
+    from .broadcast import table_room
+
     rt = broadcaster.runtime
     assert rt is not None
+    for table in seating.table_labels(rt, state.workshop.id):
+        broadcaster.send(table_room(state.workshop.id, table), render_template(
+            "partials/_table_note.html", state=replace(state, table=table)))
+
+
+def push_contribution(broadcaster: SocketBroadcaster, state: RoomState,
+                      contribution: Contribution) -> None:
+    """A card in a seated room: to its table in full (a card without a table to everyone),
+    to the room as a head count, to the facilitator's screens as a fresh plenary."""
+    from .broadcast import room, table_room
+
     workshop_id = state.workshop.id
-    table = seating.table_of(rt, contribution.participant_id)
     card = render_template("partials/_table_card.html", state=state, contribution=contribution)
-    everyone = broadcast.room(workshop_id)
-    broadcaster.send(table_room(workshop_id, table) if table else everyone, card)
-
-    def counts() -> str:
-        with broadcaster.app.app_context():
-            return render_template("partials/_counts.html",
-                                   state=seating.summary(rt, workshop_id))
-
-    broadcaster.send(everyone, counts, key="counts", min_window=COUNTS_EVERY)
-
-    def plenary() -> str:
-        with broadcaster.app.app_context():
-            fresh = seating.summary(rt, workshop_id)
-            return render_template("partials/_plenary.html", state=fresh,
-                                   plenary=seating.plenary(rt, fresh))
-
-    broadcaster.send(broadcast.facilitator_room(workshop_id), plenary, key="plenary",
-                     min_window=PLENARY_EVERY)
+    table = contribution.table_label
+    broadcaster.send(table_room(workshop_id, table) if table else room(workshop_id), card)
+    broadcaster.send(room(workshop_id), broadcaster.latest_counts(workshop_id), key="counts",
+                     min_window=COUNTS_EVERY)
+    broadcaster.refresh_facilitator(workshop_id, PLENARY_EVERY)

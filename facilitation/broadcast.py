@@ -1,22 +1,34 @@
 """Render fragments once per change and push them to the workshop's Socket.IO rooms.
 
 Every fragment's root carries an id and ``hx-swap-oob``, so a browser hands the whole push to
-htmx and never builds HTML itself. Two rooms per workshop: everyone who joined, and the
-facilitator's screens (control page and projector), which also get the controls.
+htmx and never builds HTML itself. Rooms per workshop: everyone who joined (``room``), the
+facilitator's screens (``facilitator_room``: control page and projector) and one per
+participant (``person_room``) for what concerns only them, and, in a room seated at tables,
+one per table (``table_room``). What differs per person is never rendered in a broadcast:
+the push asks those browsers to fetch their own part over HTTP. Every push leaves through
+``send``, which coalesces a busy room's fragments (coalesce.py); big_room.py renders what a
+seated room's tables and plenary are told.
 """
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, g, has_request_context, render_template
 from flask_socketio import SocketIO
 
 from . import big_room
 from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
 from .services import Runtime, seating
 from .services import contributions as contribution_service
-from .services import workshops as workshop_service
+from .services import room as room_model
+from .services.errors import NotFound
 
 FRAGMENT_EVENT = "fragment"
+
+# Per-person parts that list the shared board, fetched again by each phone when it changes.
+OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
 
 
 def room(workshop_id: int) -> str:
@@ -29,9 +41,26 @@ def facilitator_room(workshop_id: int) -> str:
     return f"w:{workshop_id}:facilitator"
 
 
-def render_room(state: workshop_service.RoomState, view: str) -> str:
-    """The fragments a view needs to show the whole room; used for pushes and resyncs alike."""
-    return render_template("partials/_room.html", state=state, view=view)
+def person_room(participant_id: str) -> str:
+    """Every tab of one participant."""
+    return f"p:{participant_id}"
+
+
+def table_room(workshop_id: int, table: str) -> str:
+    """The phones at one table of a seated room."""
+    return f"w:{workshop_id}:t:{table}"
+
+
+def render_room(state: room_model.RoomState, view: str,
+                plenary: seating.Plenary | None = None) -> str:
+    """The fragments a view needs to show the whole room; used for pushes and resyncs alike.
+    A seated room's projector shows its ``plenary`` in place of the wall."""
+    return render_template("partials/_room.html", state=state, view=view, plenary=plenary)
+
+
+def render_facilitator(view: room_model.FacilitatorView) -> str:
+    """The facilitator's own fragments: the controls and the activity's working panel."""
+    return render_template("partials/_facilitator_bag.html", fv=view, state=view.room)
 
 
 class SocketBroadcaster:
@@ -45,55 +74,182 @@ class SocketBroadcaster:
         self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
                                    socketio.sleep, window, budget)
 
+    @contextmanager
+    def _rendering(self) -> Iterator[None]:
+        """An app context for rendering a broadcast, marked so that forms in it carry no
+        session's CSRF token (see web.csrf_field)."""
+        if has_request_context():
+            context = self.app.app_context()
+        else:
+            # A change made outside any request (command line, background task) still
+            # renders links: give the templates a request for the configured address.
+            base = self.app.config.get("PUBLIC_URL") or self.app.config.get("LAN_URL")
+            context = self.app.test_request_context("/", base_url=base or None)
+        with context:
+            g.broadcast = True
+            yield
+
+    def _rt(self) -> Runtime:
+        assert self.runtime is not None, "create_app() attaches the runtime"
+        return self.runtime
+
     def contribution_added(self, workshop_id: int, contribution_id: int) -> None:
         """Append one card to every screen showing that activity's wall."""
-        assert self.runtime is not None
-        contribution = contribution_service.get_visible(self.runtime, workshop_id, contribution_id)
+        contribution = contribution_service.get_visible(self._rt(), workshop_id, contribution_id)
         if contribution is None:
             return
-        with self.app.app_context():
-            state = seating.summary(self.runtime, workshop_id)  # counts, not the whole wall
-            if seating.seated(state):
+        with self._rendering():
+            state = room_model.room_summary(self._rt(), workshop_id)  # counts, not every card
+            if state.table_walls:
                 big_room.push_contribution(self, state, contribution)
                 return
-            html = render_template("partials/_push_contribution.html", state=state,
-                                   contribution=contribution)
-        self.send(room(workshop_id), html)
+            everyone = render_template("partials/_push_contribution.html", state=state,
+                                       contribution=contribution)
+            facilitator = render_template("partials/_push_facilitator_card.html", state=state,
+                                          contribution=contribution)
+        self.send(room(workshop_id), everyone)
+        self.send(facilitator_room(workshop_id), facilitator)
 
     def workshop_changed(self, workshop_id: int) -> None:
-        """The phase, activity, topic or head count changed: refresh every screen's view."""
-        assert self.runtime is not None
-        with self.app.app_context():
-            state = workshop_service.room_state(self.runtime, workshop_id)
-            if seating.seated(state):
-                big_room.push_room(self, state)
+        """Phase, activity, topic or settings changed: refresh every screen's whole view."""
+        with self._rendering():
+            state = room_model.table_state(self._rt(), workshop_id, None)
+            if state.table_walls:
+                big_room.push_to_tables(self, state, lambda at_table: render_room(
+                    at_table, "room") + render_template("partials/_refetch.html",
+                                                        target="my-panel", state=at_table))
+                everyone = ""
+            else:
+                everyone = render_room(state, "room") + render_template(
+                    "partials/_refetch.html", target="my-panel", state=state)
+        if everyone:
+            self.send(room(workshop_id), everyone)
+            if state.seated:
+                big_room.push_table_notes(self, state)
+        self.refresh_facilitator(workshop_id)
+
+    def board_changed(self, workshop_id: int) -> None:
+        """Cards, stories, themes, dreams, statements, commitments or check-out answers
+        changed: the shared board and the facilitator's panel. Every phone also fetches
+        again its own part that lists the board (its ballot, or its action teams)."""
+        with self._rendering():
+            state = room_model.table_state(self._rt(), workshop_id, None)
+            if state.table_walls:
+                big_room.push_to_tables(self, state, lambda at_table: render_template(
+                    "partials/_board_bag.html", state=at_table))
+                self.refresh_facilitator(workshop_id)
                 return
-            everyone = render_room(state, "room")
-            controls = render_template("partials/_controls.html", state=state)
-        self.send(room(workshop_id), everyone)
-        self.send(facilitator_room(workshop_id), controls)
+            html = render_template("partials/_board_bag.html", state=state)
+            if state.kind in OWN_LISTS:
+                html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
+                                        state=state)
+        self.send(room(workshop_id), html)
+        self.refresh_facilitator(workshop_id)
+
+    def votes_changed(self, workshop_id: int, participant_id: str) -> None:
+        """Someone placed or took back a dot: only their own ballot changes, and the
+        facilitator's count of people who have voted. No total is sent anywhere."""
+        self._ask_to_refetch(workshop_id, [participant_id], "my-votes")
+        self.refresh_facilitator(workshop_id)
+
+    def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None:
+        """Pairs were formed or changed: those people (None: everyone) fetch their own panel."""
+        self._ask_to_refetch(workshop_id, participant_ids, "my-panel")
+        self.refresh_facilitator(workshop_id)
+
+    def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None:
+        """A story or quote answer changed: its recorder and teller refresh their quotes
+        panel, and the room's story board follows (it may have been shared)."""
+        self._ask_to_refetch(workshop_id, participant_ids, "my-quotes")
+        self.board_changed(workshop_id)
+
+    def timer_changed(self, workshop_id: int) -> None:
+        with self._rendering():
+            state = room_model.room_summary(self._rt(), workshop_id)
+            html = render_template("partials/_timer.html", state=state)
+        self.send(room(workshop_id), html)
+
+    def connections_changed(self, workshop_id: int) -> None:
+        """A phone connected or left: only the facilitator's counts of who is here change.
+        A room of phones connecting at once redraws that panel a few times a second."""
+        self.refresh_facilitator(workshop_id, big_room.CONNECTIONS_EVERY)
 
     def presence_changed(self, workshop_id: int) -> None:
-        """Someone joined: only the head count changes, so only it is pushed."""
-        assert self.runtime is not None
-        state = seating.summary(self.runtime, workshop_id)
-        # The room just grew big enough to sit at tables: every view changes. A small range,
-        # not one number, because people joining at the same moment may skip it.
+        """Someone joined: only the head counts change, unless the room just grew big enough
+        to sit at tables, when every view does."""
+        state = room_model.room_summary(self._rt(), workshop_id)
+        # A small range, not one number: people joining at the same moment may skip it.
         if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
             self.workshop_changed(workshop_id)
             return
-        with self.app.app_context():
-            html = render_template("partials/_counts.html", state=state)
-        self.send(room(workshop_id), html, key="counts")
+        self.send(room(workshop_id), self.latest_counts(workshop_id), key="counts")
+
+    def latest_counts(self, workshop_id: int) -> Callable[[], str]:
+        """The head counts, read and rendered when the push leaves."""
+
+        def render() -> str:
+            with self._rendering():
+                try:
+                    state = room_model.room_summary(self._rt(), workshop_id)
+                except NotFound:  # deleted while the push waited
+                    return ""
+                return render_template("partials/_counts.html", state=state)
+
+        return render
+
+    def _ask_to_refetch(self, workshop_id: int, participant_ids: Iterable[str] | None,
+                        target: str) -> None:
+        with self._rendering():
+            state = room_model.room_summary(self._rt(), workshop_id)
+            html = render_template("partials/_refetch.html", target=target, state=state)
+        if participant_ids is None:
+            self.send(room(workshop_id), html)
+            return
+        for participant_id in set(participant_ids):
+            if participant_id:
+                self.send(person_room(participant_id), html)
+
+    def refresh_facilitator(self, workshop_id: int, min_window: float = 0.0) -> None:
+        """The facilitator's panel (and a seated room's projector, which shows the plenary),
+        read and rendered when the push leaves, so many changes in a window cost one."""
+
+        def render() -> str:
+            with self._rendering():
+                try:
+                    view = room_model.facilitator_view(self._rt(), workshop_id)
+                except NotFound:  # deleted while the push waited
+                    return ""
+                html = render_facilitator(view)
+                if view.plenary is not None:
+                    html += render_room(view.room, "projector", view.plenary)
+                return html
+
+        self.send(facilitator_room(workshop_id), render, key="facilitator",
+                  min_window=min_window)
+
+    def workshop_deleted(self, workshop_id: int) -> None:
+        """The workshop is gone: every screen says so, forgets its drafts, and is let go.
+
+        Connections held by other processes (scale-out) get the notice through the message
+        queue and close themselves; any event they still send finds the workshop gone."""
+        with self._rendering():
+            html = render_template("partials/_workshop_deleted.html")
+        self.send(room(workshop_id), html)
+        self.batcher.flush(room(workshop_id))  # the notice leaves before the connections go
+        manager = self.socketio.server.manager
+        for sid, _eio_sid in list(manager.get_participants("/", room(workshop_id))):
+            self.socketio.server.disconnect(sid)
 
     def send(self, to: str, html: Fragment, key: str | None = None,
              min_window: float = 0.0) -> None:
-        """The one place fragments leave the server: coalesced per room (see coalesce.py);
-        a ``key`` lets a newer fragment replace a waiting one with the same key."""
+        """The one place fragments leave the server: coalesced per room (see coalesce.py).
+        A ``key`` marks a function that renders the latest state of one part of the page;
+        ``min_window`` keeps a costly one from being rendered more often than that."""
         self.batcher.send(to, html, key, min_window)
 
     def _emit(self, to: str, html: str) -> None:
-        self.socketio.emit(FRAGMENT_EVENT, html, to=to)
+        if html:
+            self.socketio.emit(FRAGMENT_EVENT, html, to=to)
 
     def _audience(self, to: str) -> int:
         """How many connections this process holds in room ``to`` (a dict lookup)."""

@@ -12,6 +12,13 @@ generous, and the sign is that a waiting push wakes up late: the window then als
 few times that lateness, so the room gets fewer, fuller pushes instead of a growing queue.
 Services acknowledge the sender after commit, before any of this, so the window only delays
 what the others see.
+
+Two sorts of fragment share a push. A plain one (a new card to append, a view rendered when
+the change happened) leaves in the order it was sent. A *keyed* one stands for the latest
+state of one part of the page (the head counts, the facilitator's panel): it is a function
+rendered from the database when the push leaves, a newer one replaces a waiting one, and it
+leaves after the plain ones, because it is at least as new as any of them; placed earlier, a
+card appended after a freshly read list would show twice.
 """
 
 from __future__ import annotations
@@ -52,7 +59,8 @@ class RoomBatcher:
     because it only uses the Socket.IO server's ``start_background_task`` and ``sleep``.
 
     A fragment sent with a ``key`` replaces a waiting one with the same key (a head count that
-    changed five times in the window is pushed once, with its last value, where it first was).
+    changed five times in the window is pushed once, rendered when it leaves, after the
+    plain fragments).
     """
 
     def __init__(self, emit: Emit, audience: Audience, start_task: StartTask, sleep: Sleep,
@@ -99,7 +107,7 @@ class RoomBatcher:
                 slot: object = self._serial
             else:
                 slot = key
-            previous = pending.parts.get(slot)
+            previous = pending.parts.pop(slot, None)
             pending.parts[slot] = html
             pending.size += _size(html) - _size(previous)
             overfull = pending.size >= self.max_bytes
@@ -118,7 +126,9 @@ class RoomBatcher:
                 if pending and pending.parts:
                     self._last_push[to] = time.monotonic()
             if pending and pending.parts:
-                self._emit(to, "".join(_rendered(part) for part in pending.parts.values()))
+                plain = [part for slot, part in pending.parts.items() if isinstance(slot, int)]
+                keyed = [part for slot, part in pending.parts.items() if isinstance(slot, str)]
+                self._emit(to, "".join(_rendered(part) for part in [*plain, *keyed]))
 
     def flush_all(self) -> None:
         """Emit everything waiting now."""

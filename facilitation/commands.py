@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
+from pathlib import Path
+
+from flask import Flask
 
 from . import create_app, runtime_of, socketio_of
+from .config import SettingsError
+from .export.backup import BackupError
+from .export.files import export_file
+from .export.restore import restore
 from .plans import PlanError
+from .services import lifecycle
 from .services import workshops as workshop_service
+from .services.errors import ServiceError
 
 
 def local_network_address() -> str | None:
@@ -35,7 +45,8 @@ def _base_url(args: argparse.Namespace) -> str:
 def _settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
     base = _base_url(args)
     return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base,
-            "DATABASE_URL": args.database, "MESSAGE_QUEUE": args.message_queue, **extra}
+            "DATABASE_URL": args.database, "MESSAGE_QUEUE": args.message_queue,
+            "BEHIND_PROXY": args.behind_proxy, "RETENTION_DAYS": args.retention_days, **extra}
 
 
 def _raise_open_files_limit() -> None:
@@ -49,6 +60,18 @@ def _raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def _delete_expired_periodically(app: Flask, days: int) -> None:
+    """The retention period, applied while the app runs (it is also applied at start)."""
+    socketio = socketio_of(app)
+    while True:
+        socketio.sleep(float(app.config["RETENTION_CHECK_SECONDS"]))
+        try:
+            with app.app_context():
+                lifecycle.delete_expired(runtime_of(app), days)
+        except Exception:  # a busy database now is no reason to stop checking later
+            app.logger.exception("Deleting expired workshops failed; trying again later")
+
+
 def serve(args: argparse.Namespace) -> int:
     _raise_open_files_limit()
     app = create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent"))
@@ -60,6 +83,11 @@ def serve(args: argparse.Namespace) -> int:
     if args.host in ("127.0.0.1", "localhost"):
         print("  Note: listening on this computer only; phones cannot join. Use --host 0.0.0.0.")
     print(f"  Data is kept in {app.config['DATA_DIR']}", flush=True)
+    if args.retention_days:
+        print(f"  Workshops are deleted {args.retention_days} days after they were created.",
+              flush=True)
+        socketio_of(app).start_background_task(_delete_expired_periodically, app,
+                                               args.retention_days)
     socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
     return 0
 
@@ -87,11 +115,62 @@ def plans(args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write one file from the data directory; works while the server is stopped (or running)."""
+    app = create_app(_settings(args))
+    runtime = runtime_of(app)
+    workshop = workshop_service.find(runtime, args.code)
+    with app.app_context():
+        made = export_file(runtime, workshop, args.format, args.audience, pdf_in_child=False)
+    if args.output == "-":
+        sys.stdout.buffer.write(made.content)
+    else:
+        Path(args.output).write_bytes(made.content)
+        print(f"Wrote {args.output} ({len(made.content):,} bytes) for {workshop.title}.")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    """Restore a JSON backup as a new workshop and say how to reach it."""
+    app = create_app(_settings(args))
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"Could not read {args.file}: {exc.strerror}.")
+        return 2
+    try:
+        restored, key = restore(runtime_of(app), content, new_key=args.new_key)
+    except BackupError as exc:
+        print(f"Nothing was imported: {exc}.")
+        return 2
+    base = _base_url(args)
+    print("Workshop restored.")
+    if restored.code_changed:
+        print("  Its old join code is taken here, so it has a new one.")
+    print(f"  Join code:        {restored.code}")
+    print(f"  Join link:        {base}/j/{restored.code}")
+    if key:
+        print(f"  Facilitator link: {base}/w/{restored.code}/f/{key}")
+        print("Keep the facilitator link private: anyone who has it can run the workshop.")
+    else:
+        print(f"  Facilitator link: {base}/w/{restored.code}/f/<your key>")
+        print("  Your old private facilitator link still works: use its key (the part after "
+              "/f/) with this code.\n  Lost it? Run the import again with --new-key.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch a parsed command line; a broken plan file is reported, not a traceback."""
-    handlers = {None: serve, "serve": serve, "new": new, "plans": plans}
+    handlers = {None: serve, "serve": serve, "new": new, "plans": plans, "export": export,
+                "import": import_}
     try:
         return handlers[args.command](args)
     except PlanError as exc:
         print(f"A workshop plan could not be loaded: {exc}")
+        return 2
+    except ServiceError as exc:
+        print(exc.message)
+        return 2
+    except SettingsError as exc:
+        print(f"A setting is not right: {exc}")
         return 2

@@ -18,6 +18,8 @@ ENVIRONMENT = {
     "PUBLIC_URL": "APPRECIATE_PUBLIC_URL",
     "HOST": "APPRECIATE_HOST",
     "PORT": "APPRECIATE_PORT",
+    "BEHIND_PROXY": "APPRECIATE_BEHIND_PROXY",
+    "RETENTION_DAYS": "APPRECIATE_RETENTION_DAYS",
     "MESSAGE_QUEUE": "APPRECIATE_MESSAGE_QUEUE",
     "PUSH_WINDOW": "APPRECIATE_PUSH_WINDOW",
     "PUSH_BUDGET": "APPRECIATE_PUSH_BUDGET",
@@ -44,10 +46,12 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Trust X-Forwarded-For/-Proto/-Host/-Port from one reverse proxy (TLS ends there).
+    "BEHIND_PROXY": False,
+    # Delete workshops created more than this many days ago; None keeps them until deleted.
+    "RETENTION_DAYS": None,
+    "RETENTION_CHECK_SECONDS": 3600,
 }
-
-
-CONVERT = {"PORT": int, "PUSH_WINDOW": float, "PUSH_BUDGET": int}
 
 
 def from_environment() -> dict[str, object]:
@@ -56,7 +60,7 @@ def from_environment() -> dict[str, object]:
     for name, variable in ENVIRONMENT.items():
         value = os.environ.get(variable)
         if value:
-            settings[name] = CONVERT.get(name, str)(value)
+            settings[name] = _parse(name, variable, value)
     return settings
 
 
@@ -68,6 +72,41 @@ def async_mode() -> str:
     except ImportError:
         return "threading"
     return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot use; the message says which and why."""
+
+
+def _parse(name: str, variable: str, value: str) -> object:
+    if name == "BEHIND_PROXY":
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET"):
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingsError(f"{variable} must be a whole number, not {value!r}.") from None
+    if name == "PUSH_WINDOW":
+        try:
+            return float(value)
+        except ValueError:
+            raise SettingsError(f"{variable} must be a number of seconds, not {value!r}.") from None
+    return value
+
+
+def retention_days(settings: dict[str, object]) -> int | None:
+    """The retention period in days, or None to keep workshops until they are deleted."""
+    days = settings.get("RETENTION_DAYS")
+    if days in (None, ""):
+        return None
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise SettingsError(f"The retention period must be at least 1 day, not {days!r}.")
+    return days
+
+
+def cookies_need_tls(settings: dict[str, object]) -> bool:
+    """Session cookies go only over HTTPS when people reach the app at an https:// address."""
+    return str(settings.get("PUBLIC_URL") or "").lower().startswith("https://")
 
 
 def database_url(settings: dict[str, object]) -> str:

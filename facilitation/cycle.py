@@ -43,6 +43,9 @@ ACTIVITY_KINDS: tuple[str, ...] = (
     "pulse",
 )
 
+#: Kinds of activity in which people write free text into the shared composer.
+COMPOSER_KINDS: frozenset[str] = frozenset({"wall"})
+
 _BY_KEY = {phase.key: phase for phase in PHASES}
 _ORDER = [phase.key for phase in PHASES]
 

@@ -47,6 +47,8 @@ class Activity:
     dots: int | None = None
     design_areas: tuple[str, ...] = ()
     pulse_questions: tuple[str, ...] = ()
+    # How far ahead a dream is set, so people can write about a real month and year.
+    horizon_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,10 @@ class Plan:
 _TOP_KEYS = {"title", "summary", "audience", "duration_minutes", "topic", "agreements",
              "support_note", "phases"}
 _ACTIVITY_KEYS = {"key", "title", "kind", "prompt", "easy_read", "minutes", "anonymous",
-                  "questions", "dots", "design_areas", "pulse_questions"}
+                  "questions", "dots", "design_areas", "pulse_questions", "horizon_months"}
 _KIND_ONLY = {"questions": {"interview"}, "dots": {"dreams", "propositions"},
-              "design_areas": {"propositions"}, "pulse_questions": {"pulse"}}
+              "design_areas": {"propositions"}, "pulse_questions": {"pulse"},
+              "horizon_months": {"dreams"}}
 
 
 class _Reader:
@@ -215,7 +218,8 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
         raise r.fail(f"{where}.key", "use 2 to 40 lowercase letters, digits or hyphens")
     kind = r.text(data, "kind", where, 20) or ""
     if kind not in ACTIVITY_KINDS:
-        raise r.fail(f"{where}.kind", f"{kind!r} is not a kind of activity (choose from {', '.join(ACTIVITY_KINDS)})")
+        raise r.fail(f"{where}.kind", f"{kind!r} is not a kind of activity "
+                     f"(choose from {', '.join(ACTIVITY_KINDS)})")
     for name, kinds in _KIND_ONLY.items():
         if name in data and kind not in kinds:
             raise r.fail(f"{where}.{name}", f"only applies to {' or '.join(sorted(kinds))} activities")
@@ -248,6 +252,7 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
                              required=kind == "propositions"),
         pulse_questions=r.texts(data, "pulse_questions", where, 150, 4, 4,
                                 required=kind == "pulse"),
+        horizon_months=r.number(data, "horizon_months", where, 1, 120, required=False),
     )
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,10 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20.0) -
 class ServerProcess:
     """``python app.py`` as a facilitator would run it, on a free loopback port."""
 
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
+    def __init__(self, data_dir: Path, log_path: Path, *options: str) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
+        self.options = options
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -76,7 +78,7 @@ class ServerProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1",
-                 "--port", str(self.port), "--data-dir", str(self.data_dir)],
+                 "--port", str(self.port), "--data-dir", str(self.data_dir), *self.options],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
         return self
@@ -127,3 +129,39 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
                      "--disable-quic"]}
+
+
+class FaultLedger:
+    """The figures the reliability tests report at the end of a run: faults injected, bad
+    inputs tried, contributions acknowledged and lost (the goal is zero)."""
+
+    def __init__(self) -> None:
+        self.faults: Counter[str] = Counter()
+        self.bad_inputs: Counter[str] = Counter()
+        self.acknowledged = 0
+        self.lost = 0
+        self.resent_after_lost_ack = 0
+
+    def summary(self) -> str:
+        def detail(counter: Counter[str]) -> str:
+            return ", ".join(f"{count} {kind}" for kind, count in sorted(counter.items()))
+
+        return (f"faults injected: {sum(self.faults.values())} ({detail(self.faults)}); "
+                f"bad inputs tried: {sum(self.bad_inputs.values())} ({detail(self.bad_inputs)}); "
+                f"contributions acknowledged under faults: {self.acknowledged}, lost: {self.lost}; "
+                f"sent again after a lost acknowledgement and stored once: "
+                f"{self.resent_after_lost_ack}")
+
+
+_LEDGER = FaultLedger()
+
+
+@pytest.fixture(scope="session")
+def ledger() -> FaultLedger:
+    return _LEDGER
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest hook
+    if _LEDGER.faults or _LEDGER.bad_inputs or _LEDGER.acknowledged:
+        terminalreporter.write_sep("-", "reliability figures")
+        terminalreporter.write_line(_LEDGER.summary())

@@ -3,11 +3,13 @@ who may do it, validates it, commits it, and then asks the broadcaster to tell t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..plans import Plan
 from ..store import Store
+from .limits import Limits
 
 
 class Broadcaster(Protocol):
@@ -19,6 +21,20 @@ class Broadcaster(Protocol):
 
     def presence_changed(self, workshop_id: int) -> None: ...
 
+    def connections_changed(self, workshop_id: int) -> None: ...
+
+    def board_changed(self, workshop_id: int) -> None: ...
+
+    def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None: ...
+
+    def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None: ...
+
+    def timer_changed(self, workshop_id: int) -> None: ...
+
+    def workshop_deleted(self, workshop_id: int) -> None: ...
+
+    def votes_changed(self, workshop_id: int, participant_id: str) -> None: ...
+
 
 @dataclass
 class Runtime:
@@ -27,3 +43,4 @@ class Runtime:
     store: Store
     plans: dict[str, Plan]
     broadcaster: Broadcaster
+    limits: Limits = field(default_factory=Limits)

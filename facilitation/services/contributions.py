@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import cycle
 from ..store import Contribution, Participant, Workshop
+from ..store.models import ActivityState
 from . import Runtime
 from .access import Actor, require_member
 from .errors import Conflict, Invalid, NotFound
@@ -32,6 +33,7 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
     existing = _by_client_id(rt, actor.workshop_id, client_id)
     if existing is not None:
         return existing, False
+    rt.limits.check_sharing(actor)
     try:
         with rt.store.transaction() as db:
             workshop = db.get(Workshop, actor.workshop_id)
@@ -44,14 +46,25 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
             if activity is None or activity.key != workshop.activity_key:
                 raise Conflict("The facilitator has moved the room on. Your text is still "
                                "in the box: check the new question and send it again.")
+            if activity.kind not in cycle.COMPOSER_KINDS:
+                raise Conflict("This activity has its own form. Your text is still in the box.")
+            settings = db.get(ActivityState, (workshop.id, activity.key))
+            if settings is not None and settings.locked:
+                raise Conflict("The facilitator has closed this activity for new "
+                               "contributions. Your text is still in the box.")
+            participant = (db.get(Participant, actor.participant_id)
+                           if actor.participant_id else None)
             author = None
-            if not activity.anonymous and actor.participant_id:
-                participant = db.get(Participant, actor.participant_id)
-                author = participant.display_name if participant else None
+            if not activity.anonymous and participant is not None:
+                author = participant.display_name
+            # Anonymous means unlinkable, even for whoever holds the database file: the card
+            # keeps only its table, which already sees it on its wall (services.seating).
             contribution = Contribution(
-                workshop_id=workshop.id, participant_id=actor.participant_id,
+                workshop_id=workshop.id,
+                participant_id=None if activity.anonymous else actor.participant_id,
                 phase=workshop.phase, activity_key=activity.key, body=body,
-                author_name=author, client_id=client_id, hidden=False)
+                author_name=author, client_id=client_id, hidden=False,
+                table_label=participant.table_label if participant else None)
             db.add(contribution)
     except IntegrityError:
         existing = _by_client_id(rt, actor.workshop_id, client_id)

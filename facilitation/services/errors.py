@@ -33,3 +33,13 @@ class Conflict(ServiceError):
     """The workshop is not in a state that allows this right now."""
 
     status = 409
+
+
+class TooMany(ServiceError):
+    """Too much, too fast: try again after ``retry_after`` seconds; nothing was stored."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

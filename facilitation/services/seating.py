@@ -1,28 +1,29 @@
 """Big rooms: a summit sits at tables of about eight.
 
 Every participant gets a table when they join (the next table with a free seat, in order of
-arrival), so nothing has to be reshuffled when the room grows. From ``AUTO_FROM`` people on,
-or when the facilitator chooses it, each phone's wall shows its own table's cards, and the
-control page and projector show a plenary that aggregates (cards per table) and pages (the
-latest cards first), so one push to a thousand phones never carries a thousand cards.
+arrival), so nothing has to be reshuffled when the room grows, and every card remembers the
+table it was written at. From ``AUTO_FROM`` people on, or when the facilitator chooses it,
+the room is *seated*: on a wall activity each phone shows its own table's cards, and the
+control page and projector show a plenary that aggregates (people and cards per table) and
+pages (the latest cards first), so one push to a thousand phones never carries a thousand
+cards. In Discover's interviews, pairs are formed within each table (services.pairs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from .. import cycle
 from ..store import Contribution, Participant, Workshop
 from . import Runtime
-from . import workshops as workshop_service
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
 
 if TYPE_CHECKING:
-    from .workshops import RoomState
+    from .room import RoomState
 
 TABLE_SIZE = 8
 AUTO_FROM = 40  # five tables' worth: beyond this one shared wall stops being readable
@@ -48,7 +49,7 @@ class Plenary:
     tables: list[TableCount]
 
 
-def table_for_newcomer(db, workshop_id: int) -> str:  # noqa: ANN001 - SQLAlchemy session
+def table_for_newcomer(db: Session, workshop_id: int) -> str:
     """The table the next person to join sits at: the first one not yet full."""
     joined = db.scalar(select(func.count()).select_from(Participant)
                        .where(Participant.workshop_id == workshop_id)) or 0
@@ -60,6 +61,15 @@ def uses_tables(seating: str | None, joined: int) -> bool:
     if seating in ("tables", "room"):
         return seating == "tables"
     return joined >= AUTO_FROM
+
+
+def is_seated(db: Session, workshop: Workshop) -> bool:
+    """True when this room sits at tables now (one counting query)."""
+    if workshop.seating in ("tables", "room"):
+        return workshop.seating == "tables"
+    joined = db.scalar(select(func.count()).select_from(Participant)
+                       .where(Participant.workshop_id == workshop.id)) or 0
+    return uses_tables(None, joined)
 
 
 def choose(rt: Runtime, actor: Actor, choice: str) -> None:
@@ -85,68 +95,40 @@ def table_of(rt: Runtime, participant_id: str | None) -> str | None:
         return db.scalar(select(Participant.table_label).where(Participant.id == participant_id))
 
 
-def summary(rt: Runtime, workshop_id: int) -> RoomState:
-    """The room's state with counts but without its cards: what a card's push needs, read
-    with two counting queries however big the wall has grown."""
-    with rt.store.reading() as db:
-        workshop = db.get(Workshop, workshop_id)
-        if workshop is None:
-            raise NotFound("This workshop no longer exists.")
-        plan = workshop_service.plan_for(rt, workshop.plan_name)
-        activity = plan.activity(workshop.activity_key)
-        contributed = 0
-        if activity is not None:
-            contributed = db.scalar(
-                select(func.count(func.distinct(Contribution.participant_id)))
-                .where(Contribution.workshop_id == workshop_id,
-                       Contribution.activity_key == activity.key,
-                       Contribution.hidden.is_(False))) or 0
-        joined = db.scalar(select(func.count()).select_from(Participant)
-                           .where(Participant.workshop_id == workshop_id)) or 0
-    return workshop_service.RoomState(workshop, plan, cycle.phase(workshop.phase), activity, [],
-                                      joined, contributed)
-
-
-def seated(state: RoomState) -> bool:
-    """True when this room's phones show their table's wall."""
-    return uses_tables(state.workshop.seating, state.joined)
-
-
-def _wall_cards(state: RoomState):  # noqa: ANN202 - a SQLAlchemy select
-    """The activity's visible cards with their author's table (None: no table)."""
-    return (select(Contribution, Participant.table_label)
-            .outerjoin(Participant, Participant.id == Contribution.participant_id)
-            .where(Contribution.workshop_id == state.workshop.id,
-                   Contribution.activity_key == (state.activity.key if state.activity else ""),
+def wall_cards(workshop_id: int, activity_key: str):  # noqa: ANN201 - a SQLAlchemy select
+    """The visible cards of one wall, oldest first."""
+    return (select(Contribution)
+            .where(Contribution.workshop_id == workshop_id,
+                   Contribution.activity_key == activity_key,
                    Contribution.hidden.is_(False))
             .order_by(Contribution.id))
 
 
-def cards_by_table(rt: Runtime, state: RoomState) -> dict[str | None, list[Contribution]]:
-    """The wall's cards grouped by their author's table, in one query.
+def table_cards(db: Session, workshop_id: int, activity_key: str,
+                table: str | None) -> list[Contribution]:
+    """One table's wall: its cards and the room-wide ones (no table), nobody else's."""
+    at_table = Contribution.table_label.is_(None)
+    if table is not None:
+        at_table = at_table | (Contribution.table_label == table)
+    return list(db.scalars(wall_cards(workshop_id, activity_key).where(at_table)))
 
-    Cards without a table (the facilitator's) are under None and belong on every table.
-    """
+
+def cards_by_table(rt: Runtime, state: RoomState) -> dict[str | None, list[Contribution]]:
+    """The wall's cards grouped by table, in one query; None holds the room-wide ones."""
     tables: dict[str | None, list[Contribution]] = {}
+    if state.activity is None:
+        return tables
     with rt.store.reading() as db:
-        for card, table in db.execute(_wall_cards(state)).all():
-            tables.setdefault(table, []).append(card)
+        for card in db.scalars(wall_cards(state.workshop.id, state.activity.key)):
+            tables.setdefault(card.table_label, []).append(card)
     return tables
 
 
-def table_cards(rt: Runtime, state: RoomState, table: str | None) -> list[Contribution]:
-    """One table's wall: its cards and the room-wide ones, without reading anyone else's."""
-    query = _wall_cards(state).where(
-        (Participant.table_label == table) | Participant.table_label.is_(None))
-    with rt.store.reading() as db:
-        return [card for card, _table in db.execute(query).all()]
-
-
-def for_table(state: RoomState, by_table: dict[str | None, list[Contribution]],
-              table: str | None) -> RoomState:
-    """The state as the phones at ``table`` see it: their cards and the room-wide ones."""
-    cards = sorted([*by_table.get(table, []), *by_table.get(None, [])], key=lambda c: c.id)
-    return replace(state, contributions=cards)
+def for_table(by_table: dict[str | None, list[Contribution]],
+              table: str | None) -> list[Contribution]:
+    """The cards the phones at ``table`` see: their own and the room-wide ones."""
+    own = by_table.get(table, []) if table is not None else []
+    return sorted([*own, *by_table.get(None, [])], key=lambda card: card.id)
 
 
 def table_labels(rt: Runtime, workshop_id: int) -> list[str]:
@@ -158,34 +140,30 @@ def table_labels(rt: Runtime, workshop_id: int) -> list[str]:
     return sorted(labels, key=_table_order)
 
 
-def plenary(rt: Runtime, state: RoomState, page: int = 1) -> Plenary:
-    """The latest cards (one page) and each table's people and cards, in three queries."""
-    workshop_id = state.workshop.id
-    with rt.store.reading() as db:
-        people = dict(db.execute(select(Participant.table_label, func.count())
-                                 .where(Participant.workshop_id == workshop_id)
-                                 .group_by(Participant.table_label)).all())
-        cards: dict[str | None, int] = {}
-        shown: list[Contribution] = []
-        total = 0
-        if state.activity is not None:
-            where = (Contribution.workshop_id == workshop_id,
-                     Contribution.activity_key == state.activity.key,
-                     Contribution.hidden.is_(False))
-            cards = dict(db.execute(select(Participant.table_label, func.count(Contribution.id))
-                                    .join(Participant,
-                                          Participant.id == Contribution.participant_id)
-                                    .where(*where).group_by(Participant.table_label)).all())
-            total = db.scalar(select(func.count(Contribution.id)).where(*where)) or 0
-            pages = max(1, -(-total // PLENARY_PAGE))
-            page = min(max(1, page), pages)
-            shown = list(db.scalars(select(Contribution).where(*where)
-                                    .order_by(Contribution.id.desc())
-                                    .limit(PLENARY_PAGE).offset((page - 1) * PLENARY_PAGE)))
+def plenary(db: Session, workshop_id: int, activity_key: str | None, page: int = 1) -> Plenary:
+    """The latest cards (one page) and each table's people and cards, in four queries."""
+    people = dict(db.execute(select(Participant.table_label, func.count())
+                             .where(Participant.workshop_id == workshop_id)
+                             .group_by(Participant.table_label)).all())
+    cards: dict[str | None, int] = {}
+    shown: list[Contribution] = []
+    total = 0
+    if activity_key is not None:
+        where = (Contribution.workshop_id == workshop_id,
+                 Contribution.activity_key == activity_key,
+                 Contribution.hidden.is_(False))
+        cards = dict(db.execute(select(Contribution.table_label, func.count(Contribution.id))
+                                .where(*where).group_by(Contribution.table_label)).all())
+        total = sum(cards.values())
     pages = max(1, -(-total // PLENARY_PAGE))
+    page = min(max(1, page), pages)
+    if total:
+        shown = list(db.scalars(wall_cards(workshop_id, str(activity_key))
+                                .order_by(None).order_by(Contribution.id.desc())
+                                .limit(PLENARY_PAGE).offset((page - 1) * PLENARY_PAGE)))
     tables = [TableCount(label, people.get(label, 0), cards.get(label, 0))
               for label in sorted((k for k in people if k is not None), key=_table_order)]
-    return Plenary(shown, total, min(max(1, page), pages), pages, tables)
+    return Plenary(shown, total, page, pages, tables)
 
 
 def _table_order(label: str) -> tuple[int, str]:

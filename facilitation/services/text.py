@@ -18,6 +18,20 @@ LIMITS = {
     "topic_question": 500,
     "organisation": 120,
     "facilitator_name": 80,
+    "headline": 200,
+    "story_notes": 4000,
+    "story_field": 1000,
+    "quote": 500,
+    "theme_name": 80,
+    "pair_code": 8,
+    "dream": 1000,
+    "proposition": 600,
+    "area_name": 80,
+    "commitment": 500,
+    "owner_name": 80,
+    "helpers": 200,
+    "team_name": 80,
+    "pulse_word": 40,
 }
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import cycle
-from ..plans import Activity, Plan
-from ..store import Contribution, Participant, Workshop
+from ..plans import Plan
+from ..store import Participant, Workshop
 from . import Runtime, seating
 from .access import (
     Actor,
@@ -23,24 +21,6 @@ from .access import (
 )
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean
-
-
-@dataclass(frozen=True)
-class RoomState:
-    """Everything a page or pushed fragment shows about the room at one moment."""
-
-    workshop: Workshop
-    plan: Plan
-    phase: cycle.Phase
-    activity: Activity | None
-    contributions: list[Contribution]
-    joined: int
-    contributed: int
-
-    @property
-    def accepting(self) -> bool:
-        """True while the current activity takes contributions."""
-        return self.phase.open_for_contributions and self.activity is not None
 
 
 def plan_for(rt: Runtime, name: str) -> Plan:
@@ -162,30 +142,6 @@ def is_participant(rt: Runtime, workshop_id: int, participant_id: str | None) ->
     with rt.store.reading() as db:
         participant = db.get(Participant, participant_id)
     return participant is not None and participant.workshop_id == workshop_id
-
-
-def room_state(rt: Runtime, workshop_id: int) -> RoomState:
-    """Read the room as everyone currently sees it (hidden contributions left out)."""
-    with rt.store.reading() as db:
-        workshop = db.get(Workshop, workshop_id)
-        if workshop is None:
-            raise NotFound("This workshop no longer exists.")
-        plan = plan_for(rt, workshop.plan_name)
-        activity = plan.activity(workshop.activity_key)
-        contributions: list[Contribution] = []
-        contributed = 0
-        if activity is not None:
-            shown = (Contribution.workshop_id == workshop_id,
-                     Contribution.activity_key == activity.key,
-                     Contribution.hidden.is_(False))
-            contributions = list(db.scalars(select(Contribution).where(*shown)
-                                            .order_by(Contribution.id)))
-            contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
-                                    .where(*shown)) or 0
-        joined = db.scalar(select(func.count()).select_from(Participant)
-                           .where(Participant.workshop_id == workshop_id)) or 0
-    return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
-                     joined, contributed)
 
 
 def _locked(db, workshop_id: int) -> Workshop:  # noqa: ANN001 - SQLAlchemy session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +19,12 @@ MIGRATION_LOCK = 0x41505052  # "APPR"
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI hook signature
-    """WAL lets readers carry on during a write; FULL sync makes a commit survive a crash."""
+    """WAL lets readers carry on during a write; FULL sync makes a commit survive a crash;
+    secure_delete overwrites deleted rows, so a deleted workshop's words leave the file."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -60,6 +63,18 @@ class Store:
         """A session for queries only."""
         with self._sessions() as session:
             yield session
+
+    def forget_deleted(self) -> None:
+        """After a deletion: on SQLite, copy the write-ahead log into the database file and
+        empty it, so no old copy of deleted rows stays behind in the log."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        for _attempt in range(10):
+            with self.engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+            if not busy:
+                return
+            time.sleep(0.05)  # a reader still holds an old snapshot; it ends in moments
 
     def dispose(self) -> None:
         self.engine.dispose()

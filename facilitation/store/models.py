@@ -1,5 +1,5 @@
-"""The tables. Authorship is stored so people can see their own work and counts stay honest,
-but no view ever renders it for an anonymous activity (see services.contributions)."""
+"""The tables. Authorship of a contribution is stored only in named activities; in anonymous
+ones the row holds no participant id or name at all (see services.contributions)."""
 
 from __future__ import annotations
 
@@ -60,11 +60,15 @@ class Participant(Base):
     # Given at join, so a big room is already seated when it needs to be (services.seating).
     table_label: Mapped[str | None] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Open live connections (tabs) of this person; > 0 means present in the room now.
+    connections: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Contribution(Base):
     __tablename__ = "contributions"
-    __table_args__ = (UniqueConstraint("workshop_id", "client_id", name="uq_contribution_client"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id", name="uq_contribution_client"),
+                      Index("ix_contributions_wall_table", "workshop_id", "activity_key",
+                            "table_label"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
@@ -76,6 +80,9 @@ class Contribution(Base):
     author_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The table it was written at, so a seated room's table walls need no author, even for an
+    # anonymous card; None (the facilitator's, or written before tables) belongs to every table.
+    table_label: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -105,7 +112,12 @@ class PairGroup(Base):
                                              index=True)
     activity_key: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, default=1)
+    number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     table_label: Mapped[str | None] = mapped_column(String(40))
+    # Four digits a person can read to a colleague to pair up by choice.
+    join_code: Mapped[str | None] = mapped_column(String(8))
+    # Who asks now: the member at this position interviews the next one round the group.
+    turn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

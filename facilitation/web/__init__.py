@@ -2,27 +2,79 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_socketio import SocketIO
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from .. import cycle
-from ..services import seating
-from . import errors, facilitator, home, live, participant, security, sockets, tables
+from ..services import seating, stories
+from . import (
+    deliver,
+    design,
+    dreams,
+    errors,
+    export,
+    facilitator,
+    guessing,
+    home,
+    interviews,
+    lifecycle,
+    live,
+    participant,
+    room_tools,
+    security,
+    socket_guard,
+    sockets,
+    tables,
+    themes,
+)
 from .links import join_link
+from .method import method_globals
 
 
 def _next_phase_label(key: str) -> str:
     return cycle.phase(cycle.next_phase(key)).label
 
 
+def _csrf_field() -> Markup:
+    """The form's CSRF token, except in a broadcast fragment: a token belongs to one session,
+    so pushed forms rely on the X-CSRFToken header live.js adds from the page's own token."""
+    if g.get("broadcast"):
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
+def _clock(seconds: int) -> str:
+    """A countdown as the room reads it: 12:05, or -0:30 once time is up."""
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(int(seconds)), 60)
+    return f"{sign}{minutes}:{rest:02d}"
+
+
+def _clock_words(seconds: int) -> str:
+    if seconds <= 0:
+        return "Time is up."
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes and rest:
+        return f"{minutes} minutes {rest} seconds left."
+    return f"{minutes} minutes left." if minutes else f"{rest} seconds left."
+
+
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
-    for module in (home, facilitator, participant, live, tables):
+    for module in (home, facilitator, participant, live, room_tools, themes, interviews,
+                   dreams, design, deliver, export, lifecycle, tables):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
+    guessing.register(app)
     sockets.register(socketio)
+    socket_guard.register(socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
-        next_phase_label=_next_phase_label, join_link=join_link,
-        table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM)
+        next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,
+        format_clock_words=_clock_words, sharing_levels=stories.SHARING,
+        composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field,
+        table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
+        **method_globals())

@@ -7,7 +7,7 @@ from flask_htmx import make_response as htmx_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..services.errors import ServiceError
+from ..services.errors import ServiceError, TooMany
 
 TITLES = {
     400: "Something in that request was not right",
@@ -33,7 +33,10 @@ def error_response(status: int, message: str):  # noqa: ANN201 - Flask response
 def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):  # noqa: ANN202
-        return error_response(exc.status, exc.message)
+        response = app.make_response(error_response(exc.status, exc.message))
+        if isinstance(exc, TooMany):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):  # noqa: ANN202
@@ -50,5 +53,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
-        app.logger.exception("Unexpected error on %s %s", request.method, request.path)
-        return error_response(500, "Please try again in a moment. If it keeps happening, tell the facilitator.")
+        # The endpoint, not the path: a path may hold a facilitator's private key.
+        app.logger.exception("Unexpected error on %s %s", request.method, request.endpoint)
+        return error_response(500, "Please try again in a moment. If it keeps happening, "
+                                   "tell the facilitator.")

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_htmx import make_response as htmx_response
 
-from .. import big_room, runtime_of
+from .. import runtime_of
+from ..services import room as room_model
 from ..services import workshops as workshop_service
-from ..services.access import Actor
 from ..services.errors import Invalid
 from .context import as_facilitator
 from .identity import facilitator_key, remember_facilitator
 from .links import facilitator_link, join_link, qr_svg
+from .responses import facilitator_refresh
 
 bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 
 
 def _page(template: str, code: str, **extra):  # noqa: ANN202
-    workshop, actor = as_facilitator(code)
-    state, seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
-    extra = {**seated, **extra}
+    workshop, _actor = as_facilitator(code)
+    view = room_model.facilitator_view(runtime_of(current_app), workshop.id)
     key = facilitator_key(workshop.code)
-    return render_template(template, state=state, workshop=state.workshop,
+    return render_template(template, state=view.room, fv=view, workshop=view.room.workshop,
+                           plenary=view.plenary,
                            join_url=join_link(workshop.code),
                            private_url=facilitator_link(workshop.code, key) if key else None,
                            **extra)
@@ -74,7 +74,7 @@ def move(code: str):  # noqa: ANN201
     """Step the room forward or back one phase."""
     workshop, actor = as_facilitator(code)
     workshop_service.move(runtime_of(current_app), actor, request.form.get("direction", ""))
-    return _after_change(workshop.id, workshop.code)
+    return facilitator_refresh(workshop.id, workshop.code)
 
 
 @bp.post("/activity")
@@ -83,7 +83,7 @@ def activity(code: str):  # noqa: ANN201
     workshop, actor = as_facilitator(code)
     workshop_service.choose_activity(runtime_of(current_app), actor,
                                      request.form.get("activity", ""))
-    return _after_change(workshop.id, workshop.code)
+    return facilitator_refresh(workshop.id, workshop.code)
 
 
 @bp.get("/qr.svg")
@@ -92,13 +92,3 @@ def qr(code: str) -> Response:
     workshop = workshop_service.find(runtime_of(current_app), code)
     return Response(qr_svg(join_link(workshop.code)), mimetype="image/svg+xml")
 
-
-def _after_change(workshop_id: int, code: str):  # noqa: ANN202
-    """htmx gets the new view at once (even if its socket is down); a plain form is redirected."""
-    if request.headers.get("HX-Request") != "true":
-        return redirect(url_for("facilitator.control", code=code))
-    state, seated = big_room.view_state(runtime_of(current_app), workshop_id,
-                                        Actor(workshop_id, "facilitator"))
-    html = big_room.render_view(state, "facilitator", **seated) + render_template(
-        "partials/_controls.html", state=state)
-    return htmx_response(html, 200, reswap="none")

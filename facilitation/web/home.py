@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from .. import runtime_of
+from ..i18n import LANGUAGES
 from ..services import workshops as workshop_service
 from ..services.access import normalise_code
 from ..services.errors import NotFound
@@ -53,3 +54,20 @@ def create():  # noqa: ANN201
     remember_facilitator(workshop.code, key)
     return redirect(url_for("facilitator.define", code=workshop.code))
 
+
+@bp.post("/language")
+def choose_language():  # noqa: ANN201
+    """Remember the person's language and return them to the page they were on."""
+    language = request.form.get("lang", "")
+    if language in LANGUAGES:
+        session["lang"] = language
+    back = request.form.get("next", "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"  # only ever back to a page of this site
+    return redirect(back)
+
+
+@bp.get("/accessibility")
+def accessibility():  # noqa: ANN201
+    """The accessibility statement: what was tested and how, in the public-sector form."""
+    return render_template("accessibility.html")

@@ -48,3 +48,15 @@ def actor_for(workshop: Workshop) -> Actor:
             runtime_of(current_app), workshop.id, participant_id):
         return Actor(workshop.id, "participant", participant_id)
     return Actor(workshop.id, "stranger")
+
+
+def holds(code: str) -> bool:
+    """True if this browser has joined (or runs) the workshop with this code."""
+    return code in _entries()
+
+
+def forget(code: str) -> None:
+    """Drop what this browser holds for a workshop that no longer exists."""
+    entries = dict(_entries())
+    if entries.pop(code, None) is not None:
+        session["w"] = entries

@@ -6,9 +6,11 @@ the whole view, as the same fragments a push would carry.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
-from .. import big_room, runtime_of
+from .. import runtime_of
+from ..broadcast import render_facilitator, render_room
+from ..services import room as room_model
 from ..services.access import require_member
 from .context import workshop_and_actor
 
@@ -19,9 +21,13 @@ bp = Blueprint("live", __name__, url_prefix="/w/<code>")
 def state(code: str):  # noqa: ANN201
     workshop, actor = workshop_and_actor(code)
     require_member(actor)
-    room_state, seated = big_room.view_state(runtime_of(current_app), workshop.id, actor)
-    view = "facilitator" if actor.is_facilitator else "participant"
-    html = big_room.render_view(room_state, view, **seated)
+    rt = runtime_of(current_app)
+    if actor.is_facilitator and request.args.get("view") == "projector":
+        view = room_model.facilitator_view(rt, workshop.id)
+        return render_room(view.room, "projector", view.plenary)
     if actor.is_facilitator:
-        html += render_template("partials/_controls.html", state=room_state)
-    return html
+        view = room_model.facilitator_view(rt, workshop.id)
+        return render_room(view.room, "facilitator") + render_facilitator(view)
+    mine = room_model.my_view(rt, workshop.id, actor.participant_id)
+    return render_room(mine.room, "participant") + render_template(
+        "partials/_my_panel.html", me=mine, state=mine.room, oob=True)

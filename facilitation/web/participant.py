@@ -6,10 +6,10 @@ import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from .. import big_room, runtime_of
+from .. import runtime_of
 from ..services import contributions as contribution_service
+from ..services import room as room_model
 from ..services import workshops as workshop_service
-from ..services.access import Actor
 from ..services.errors import ServiceError
 from .context import workshop_and_actor
 from .identity import remember_participant
@@ -30,6 +30,8 @@ def join(code: str):  # noqa: ANN201
 @bp.post("/join")
 def join_submit(code: str):  # noqa: ANN201
     workshop, actor = workshop_and_actor(code)
+    if actor.is_facilitator:  # joining would swap their facilitator key for a participant id
+        return redirect(url_for("facilitator.control", code=workshop.code))
     if actor.is_participant:
         return redirect(url_for("participant.room", code=workshop.code))
     try:
@@ -50,7 +52,7 @@ def room(code: str):  # noqa: ANN201
         return redirect(url_for("facilitator.control", code=workshop.code))
     if not actor.is_participant:
         return redirect(url_for("participant.join", code=workshop.code))
-    return _render_room(workshop.id, actor)
+    return _render_room(workshop.id, actor.participant_id)
 
 
 @bp.post("/contribute")
@@ -65,13 +67,15 @@ def contribute(code: str):  # noqa: ANN201
     except ServiceError as exc:
         if not actor.is_participant:
             raise
-        return _render_room(workshop.id, actor, error=exc.message,
-                            text=request.form.get("text", ""), client_id=client_id), exc.status
+        return _render_room(workshop.id, actor.participant_id, error=exc.message,
+                            text=request.form.get("text", ""),
+                            client_id=client_id), exc.status
     return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
 
 
-def _render_room(workshop_id: int, actor: Actor, **extra):  # noqa: ANN202
-    state, seated = big_room.view_state(runtime_of(current_app), workshop_id, actor)
+def _render_room(workshop_id: int, participant_id: str, **extra):  # noqa: ANN202
+    mine = room_model.my_view(runtime_of(current_app), workshop_id, participant_id)
     extra.setdefault("client_id", secrets.token_urlsafe(12))
-    return render_template("participant/room.html", state=state, workshop=state.workshop,
-                           sent=request.args.get("sent", ""), **seated, **extra)
+    return render_template("participant/room.html", state=mine.room, me=mine,
+                           workshop=mine.room.workshop, sent=request.args.get("sent", ""),
+                           **extra)

@@ -8,24 +8,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import runtime_of
-from ..big_room import table_room
-from ..broadcast import facilitator_room, room
+from ..broadcast import facilitator_room, person_room, room, table_room
 from ..services import contributions as contribution_service
-from ..services import seating
+from ..services import pairs, presence, seating
 from ..services import workshops as workshop_service
 from ..services.access import Actor
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound, ServiceError, TooMany
+from .guessing import find_guarded
 from .identity import actor_for
+from .socket_guard import refusal, still_connected, unknown_event
 
 
 def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
     try:
         return {"ok": True, **(call() or {})}
     except ServiceError as exc:
-        return {"ok": False, "error": exc.message}
+        return refusal(exc)
 
 
 def register(socketio: SocketIO) -> None:
@@ -34,16 +35,22 @@ def register(socketio: SocketIO) -> None:
     actors: dict[str, Actor] = {}
 
     def _actor() -> Actor:
+        """Who sent this event; every handler starts here, so the flood limit applies to all."""
+        runtime_of(current_app).limits.check_event(request.sid)
         return actors.get(request.sid) or Actor(0, "stranger")
 
     @socketio.on("connect")
     def connect(auth: Any = None) -> bool:
         """A browser opens its live connection for one workshop; strangers are refused."""
+        if request.sid in actors:  # an event named "connect" from a connected page
+            return unknown_event()
         code = auth.get("workshop") if isinstance(auth, dict) else None
         if not isinstance(code, str):
             return False
         try:
-            workshop = workshop_service.find(runtime_of(current_app), code)
+            workshop = find_guarded(code)
+        except TooMany as exc:
+            raise ConnectionRefusedError(exc.message) from None
         except NotFound:
             return False
         actor = actor_for(workshop)
@@ -57,11 +64,21 @@ def register(socketio: SocketIO) -> None:
             join_room(table_room(workshop.id, table))
         if actor.is_facilitator:
             join_room(facilitator_room(workshop.id))
+        else:
+            join_room(person_room(actor.participant_id))
+            rt = runtime_of(current_app)
+            presence.connected(rt, actor.participant_id, +1)
+            pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
         return True
 
     @socketio.on("disconnect")
-    def disconnect(_reason: Any = None) -> None:
-        actors.pop(request.sid, None)
+    def disconnect(_reason: Any = None) -> dict[str, Any] | None:
+        if still_connected(socketio):  # an event named "disconnect", not a disconnection
+            return unknown_event()
+        actor = actors.pop(request.sid, None)
+        if actor is not None and actor.is_participant:
+            presence.connected(runtime_of(current_app), actor.participant_id, -1)
+        return None
 
     @socketio.on("contribute")
     def contribute(data: Any = None) -> dict[str, Any]:
@@ -93,8 +110,3 @@ def register(socketio: SocketIO) -> None:
         key = data.get("activity") if isinstance(data, dict) else None
         return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
                                                                str(key)))
-
-    @socketio.on_error_default
-    def on_error(exc: Exception) -> dict[str, Any]:
-        current_app.logger.exception("Socket event %s failed", request.event.get("message"))
-        return {"ok": False, "error": "Something went wrong on our side. Please try again."}

@@ -23,8 +23,14 @@
   var form = document.getElementById("composer");
   var textarea = document.getElementById("composer-text");
   var statusLine = document.getElementById("composer-status");
+  var composerSection = document.getElementById("composer-section");
+  var csrfMeta = document.querySelector("meta[name=csrf-token]");
   var pendingNew = 0;
   var announceTimer = null;
+  var lastFocusIds = [];
+  var W = JSON.parse(body.dataset.words || "{}");
+  var everConnected = false;
+  var inFlight = {};
 
   function store(key, value) {
     try {
@@ -62,7 +68,7 @@
     if (announceTimer) { return; }
     // Batch: a busy room must not flood a screen reader with one message per card.
     announceTimer = window.setTimeout(function () {
-      announce(pendingNew === 1 ? "1 new contribution shared." : pendingNew + " new contributions shared.");
+      announce(pendingNew === 1 ? W.one_new : W.many_new.replace("{n}", pendingNew));
       pendingNew = 0;
       announceTimer = null;
     }, 2500);
@@ -97,19 +103,97 @@
       }
     });
     if (!template.content.children.length) { return; }
-    var focusedId = document.activeElement && document.activeElement.id;
+    rememberFocus();
     htmx.swap(document.body, template.innerHTML, { swapStyle: "none" });
-    if (focusedId && document.activeElement === document.body) {
-      var again = document.getElementById(focusedId);
-      if (again) { again.focus(); }
-    }
+    afterSwap();
     var newPhase = document.getElementById("phase-panel");
     if (newPhase && before && before !== newPhase.dataset.phase + "/" + newPhase.dataset.activity) {
       var title = newPhase.querySelector(".activity-title");
-      announce("Now: " + newPhase.dataset.phaseLabel + (title ? ". " + title.textContent : "."));
+      announce(W.now.replace("{phase}", newPhase.dataset.phaseLabel) + (title ? " " + title.textContent : ""));
     }
     if (newCards) { announceNewCards(newCards); }
   }
+
+  /* Keep keyboard and screen-reader users where they were when part of the page is redrawn:
+     refocus the element with the same id, or else its nearest identified container. A part
+     that is fetched again (a ballot, a panel) is briefly absent, so the wish to return waits
+     until it is back, unless the person moves focus elsewhere first. */
+  function rememberFocus() {
+    var active = document.activeElement;
+    if (!active || active === document.body) { return; }
+    var ids = [];
+    for (var el = active; el && el !== document.body && ids.length < 3; el = el.parentElement) {
+      if (el.id) { ids.push(el.id); }
+    }
+    lastFocusIds = ids;
+  }
+
+  function restoreFocus() {
+    if (!lastFocusIds.length || (document.activeElement && document.activeElement !== document.body)) { return; }
+    for (var i = 0; i < lastFocusIds.length; i += 1) {
+      var again = document.getElementById(lastFocusIds[i]);
+      if (again) {
+        if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) { again.setAttribute("tabindex", "-1"); }
+        lastFocusIds = [];
+        again.focus();
+        return;
+      }
+    }
+  }
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target !== document.body) { lastFocusIds = []; }
+  });
+
+  function draftKeyOf(field) { return "appreciate:draft:" + code + ":" + field.dataset.draft; }
+
+  /* Fields marked data-draft (story notes and the like) are kept on the phone as they are
+     typed, and put back whenever their form is redrawn, until the server has saved them. */
+  function restoreDrafts() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-draft]"), function (field) {
+      var saved = load(draftKeyOf(field), null);
+      if (saved !== null && field.value !== saved) { field.value = saved; }
+    });
+  }
+
+  function syncComposer() {
+    var target = document.getElementById("composer-target");
+    if (composerSection && target) { composerSection.hidden = target.dataset.composer !== "yes"; }
+  }
+
+  function afterSwap() {
+    restoreFocus();
+    restoreDrafts();
+    syncComposer();
+    tickTimer();
+  }
+
+  /* ---- the activity timer: the server sends when it ends; every screen counts down ---- */
+
+  var announcedFor = {};
+
+  function clock(seconds) {
+    var sign = seconds < 0 ? "-" : "";
+    var abs = Math.abs(seconds);
+    var rest = abs % 60;
+    return sign + Math.floor(abs / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function tickTimer() {
+    var timer = document.getElementById("timer");
+    if (!timer || !timer.dataset.endsAt) { return; }
+    var endsAt = parseInt(timer.dataset.endsAt, 10);
+    var left = Math.round((endsAt - Date.now()) / 1000);
+    var face = timer.querySelector(".timer-clock");
+    var words = timer.querySelector(".timer-words");
+    if (face) { face.textContent = clock(left); }
+    if (words) { words.textContent = left > 0 ? W.left.replace("{clock}", clock(left)) : W.time_up; }
+    var seen = announcedFor[endsAt] || (announcedFor[endsAt] = {});
+    if (left <= 60 && left > 50 && !seen.minute) { seen.minute = true; announce(W.one_minute); }
+    if (left <= 0 && left > -10 && !seen.up) { seen.up = true; announce(W.time_up); }
+  }
+
+  window.setInterval(tickTimer, 1000);
 
   function resync() {
     return fetch(stateUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
@@ -118,19 +202,77 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
+  // Long-polling first, then the upgrade to WebSocket: a proxy that blocks WebSocket never
+  // stops the page from connecting.
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
   socket.on("connect", function () {
-    setConnection("connected", "Connected");
+    everConnected = true;
+    setConnection("connected", W.connected);
     resync().then(flushOutbox);
   });
   socket.on("disconnect", function () {
-    setConnection("reconnecting", "Reconnecting… your text is safe.");
+    inFlight = {}; // answers never cross connections: whatever is queued goes again
+    setConnection("reconnecting", W.reconnecting);
   });
   socket.on("connect_error", function () {
-    setConnection("reconnecting", "Reconnecting… your text is safe.");
+    setConnection("reconnecting", W.reconnecting);
   });
-  socket.on("fragment", applyFragments);
+  socket.on("fragment", function (html) {
+    applyFragments(html);
+    if (document.querySelector("[data-workshop-deleted]")) { forgetWorkshop(); }
+  });
+
+  /* The facilitator deleted the workshop: keep nothing of it on this device. */
+  function forgetWorkshop() {
+    store(draftKey, null);
+    store(outboxKey, null);
+    socket.disconnect();
+    setConnection("ended", W.deleted);
+  }
+
+  /* htmx requests carry the CSRF token (forms also post it) and keep focus in place. */
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (csrfMeta) { event.detail.headers["X-CSRFToken"] = csrfMeta.content; }
+  });
+  document.body.addEventListener("htmx:beforeRequest", rememberFocus);
+  document.body.addEventListener("htmx:afterSettle", afterSwap);
+  document.body.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.draft) {
+      store(draftKeyOf(event.target), event.target.value);
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    // When the response redrew the form itself, htmx re-targets this event at an ancestor:
+    // the request's own element is still in requestConfig.
+    var config = event.detail.requestConfig;
+    var form = (config && config.elt) || event.detail.elt;
+    // Forms that create or save something forget their drafts once the server has them.
+    if (event.detail.successful && form && (form.id === "story-form" || form.hasAttribute("data-clears-drafts"))) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-draft]"), function (field) {
+        store(draftKeyOf(field), null);
+      });
+    }
+  });
+
+  /* Drag a card onto a theme: the same request as the "Move to" menu, for mouse users. */
+  document.body.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest("[data-item]");
+    if (item) { event.dataTransfer.setData("text/plain", item.dataset.item); }
+  });
+  document.body.addEventListener("dragover", function (event) {
+    if (event.target.closest && event.target.closest(".drop-zone")) { event.preventDefault(); }
+  });
+  document.body.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest(".drop-zone");
+    var board = zone && zone.closest("[data-move-url]");
+    var ref = event.dataTransfer.getData("text/plain");
+    if (!zone || !board || !ref) { return; }
+    event.preventDefault();
+    htmx.ajax("POST", board.dataset.moveUrl, { values: { item: ref, theme: zone.dataset.theme }, swap: "none" });
+  });
+
+  afterSwap();
 
   /* ---- the composer: drafts and the outbox ---- */
 
@@ -143,12 +285,32 @@
 
   function outbox() { return load(outboxKey, []); }
 
+  function stillQueued(item) {
+    return outbox().some(function (other) { return other.client_id === item.client_id; });
+  }
+
+  /* Emit only while connected and once at a time: whatever is still queued is sent again on
+     the next connect, with the same client id, so the server stores it exactly once. */
   function send(item) {
+    if (!socket.connected || inFlight[item.client_id] || !stillQueued(item)) { return; }
+    inFlight[item.client_id] = true;
     socket.timeout(15000).emit("contribute", item, function (err, reply) {
-      if (err) { say("Still sending… your text is safe and will be sent when the connection is back."); return; }
-      store(outboxKey, outbox().filter(function (queued) { return queued.client_id !== item.client_id; }));
+      delete inFlight[item.client_id];
+      if (err) {
+        if (!stillQueued(item)) { return; } // a later send was answered already
+        say(W.still_sending);
+        window.setTimeout(function () { send(item); }, 5000);
+        return;
+      }
+      if (reply && reply.retry_after) {
+        // Too fast: it stays queued and goes by itself once the wait is over.
+        say(reply.error);
+        window.setTimeout(function () { send(item); }, reply.retry_after * 1000);
+        return;
+      }
+      store(outboxKey, outbox().filter(function (other) { return other.client_id !== item.client_id; }));
       if (reply && reply.ok) {
-        say("Shared. Thank you.");
+        say(W.shared);
         return;
       }
       // Refused (for example the room moved on): give the words back, never drop them.
@@ -156,35 +318,40 @@
         textarea.value = textarea.value ? textarea.value + "\n" + item.text : item.text;
         store(draftKey, textarea.value);
       }
-      say((reply && reply.error) || "That could not be shared. Your text is back in the box.");
+      say((reply && reply.error) || W.refused);
     });
   }
 
   function flushOutbox() {
     if (!form) { return; }
     var queued = outbox();
-    if (queued.length) { say("Sending what you wrote while offline…"); }
+    if (queued.length) { say(W.offline_flush); }
     queued.forEach(send);
   }
 
   if (form && textarea) {
     if (form.dataset.sent) {
       store(draftKey, null); // the plain form post was acknowledged by the server
-      say("Shared. Thank you.");
+      say(W.shared);
     }
     if (!textarea.value) { textarea.value = load(draftKey, ""); }
     textarea.addEventListener("input", function () { store(draftKey, textarea.value); });
     form.addEventListener("submit", function (event) {
-      if (!socket.connected) { return; } // fall back to the plain form post
+      // Never connected and online: the live channel is blocked, so let the plain form post go.
+      if (!socket.connected && !everConnected && navigator.onLine !== false) { return; }
       event.preventDefault();
       var text = textarea.value.trim();
-      if (!text) { say("Please write something first."); textarea.focus(); return; }
+      if (!text) { say(W.empty); textarea.focus(); return; }
       var item = { client_id: newClientId(), activity: currentActivity(), text: text };
       store(outboxKey, outbox().concat([item]));
       textarea.value = "";
       store(draftKey, null);
-      say("Sending…");
-      send(item);
+      if (socket.connected) {
+        say(W.sending);
+        send(item);
+      } else {
+        say(W.saved_offline);
+      }
     });
   }
 })();

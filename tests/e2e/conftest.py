@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, expect
+
+# The machine is small and shared: wait generously for what a person would eventually see.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture()

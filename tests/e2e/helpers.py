@@ -58,6 +58,23 @@ def join_as_participant(context: BrowserContext, base_url: str, code: str,
 
 
 def advance(page: Page) -> None:
-    """Facilitator presses the move-forward button and confirms."""
+    """Facilitator presses the move-forward button, confirms, and sees the next phase."""
+    current = page.locator("#controls .stepper li.current")
+    before = current.inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#advance").click()
+    expect(current).not_to_have_text(before)
+
+
+def tab_to(page: Page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the element matching ``selector`` has focus, as a keyboard user would.
+
+    Fails if it is never reached (unreachable by keyboard, or a keyboard trap before it).
+    """
+    target = page.locator(selector)
+    expect(target).to_have_count(1)
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} could not be reached with the Tab key")

@@ -46,7 +46,7 @@ def test_tables_keep_each_phone_to_its_table_and_the_projector_to_the_room(
     expect(neighbour.locator("#wall .card")).to_have_text(["Our table's best day"])
     expect(projector.locator("#wall .card")).to_have_text(["Our table's best day"])
     expect(projector.locator("#wall")).to_contain_text("1 card from 2 tables")
-    expect(next_table.locator("#counts")).to_contain_text("1 has shared")
+    expect(next_table.locator("#counts")).to_contain_text("1 contribution shared")
     expect(next_table.locator("#wall .card")).to_have_count(0)
     assert_accessible(first, "participant page at a table")
     assert_accessible(projector, "projector showing the plenary")

@@ -44,4 +44,5 @@ def test_browser_reconnects_after_restart_and_resyncs(server, new_context) -> No
     advance(facilitator)
     expect(participant.locator("#phase-panel")).to_contain_text("Phase 1 of 5: Define")
     participant.get_by_role("button", name="Share").click()
-    expect(facilitator.locator("#wall .card")).to_have_text(["Written while the laptop was restarting"])
+    expect(facilitator.locator("#facilitator-panel .card-body")).to_have_text(
+        ["Written while the laptop was restarting"])

@@ -46,9 +46,10 @@ def test_contribution_reaches_facilitator_and_projector_live(server, new_context
     participant.get_by_role("button", name="Share").click()
     expect(participant.locator("#composer-status")).to_have_text("Shared. Thank you.")
     expect(participant.get_by_label("Your words")).to_have_value("")
-    for page in (facilitator, projector, participant):
-        expect(page.locator("#wall .card")).to_have_count(1)
-        expect(page.locator("#wall .card").first).to_have_text(words)
+    for page, wall in ((facilitator, "#facilitator-panel"), (projector, "#wall"),
+                       (participant, "#wall")):
+        expect(page.locator(f"{wall} .card")).to_have_count(1)
+        expect(page.locator(f"{wall} .card-body").first).to_have_text(words)
     assert_accessible(participant, "participant page in Define")
     assert_accessible(facilitator, "facilitator control page with a contribution")
     assert_accessible(projector, "projector with a contribution")

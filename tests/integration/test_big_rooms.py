@@ -66,7 +66,7 @@ def test_a_seated_room_pushes_cards_to_their_table_and_counts_to_everyone(tables
     for person in people[8:]:
         pushed = "".join(person.fragments())
         assert "Table one" not in pushed
-        assert 'id="counts"' in pushed and "<strong>1</strong> has shared" in pushed
+        assert 'id="counts"' in pushed and "<strong>1</strong> contribution shared" in pushed
     plenary = "".join(facilitator.fragments())
     assert "Table one&#39;s hope" in plenary and 'class="wall plenary"' in plenary
     tally = re.search(r'<th scope="row">1</th><td>(\d+)</td><td>(\d+)</td>', plenary)
@@ -143,6 +143,8 @@ def test_a_growing_room_sits_at_tables_by_itself(app, socketio) -> None:
     assert "You are at" not in "".join(first.fragments())
     join(app, facilitator.code)  # the room reaches the threshold
     assert "You are at <strong>table 1</strong>" in "".join(first.fragments())
+    facilitator.fragments()
+    assert facilitator.emit("move", {"direction": "forward"})["ok"]  # to a wall of cards
     assert "The whole room" in "".join(facilitator.fragments())
     assert seat(facilitator, "room").status_code == 302
     pushed = "".join(first.fragments())

@@ -66,7 +66,7 @@ def test_rooms_are_gathered_separately() -> None:
                             ("w:2", "<p>w:2</p>"), ("w:2", "<p>w:2</p>")]
 
 
-def test_a_keyed_fragment_replaces_the_waiting_one_in_its_place() -> None:
+def test_a_keyed_fragment_replaces_the_waiting_one_and_leaves_last() -> None:
     pushes = Pushes()
     rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
     rooms.send("w:1", "<p>opening</p>")
@@ -74,7 +74,7 @@ def test_a_keyed_fragment_replaces_the_waiting_one_in_its_place() -> None:
     rooms.send("w:1", "<li>card</li>")
     rooms.send("w:1", "<p id='counts'>3 joined</p>", key="counts")
     made = pushes.wait_for(2)
-    assert made[1] == ("w:1", "<p id='counts'>3 joined</p><li>card</li>")
+    assert made[1] == ("w:1", "<li>card</li><p id='counts'>3 joined</p>")
 
 
 def test_a_full_buffer_leaves_at_once_so_memory_stays_bounded() -> None:

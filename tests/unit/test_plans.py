@@ -105,6 +105,8 @@ MALFORMED = [
      "phases.dream.activities[0].questions", "interview needs"),
     ("prompt empty", _set(DREAM_ACTIVITY + ["prompt"], "   "),
      "phases.dream.activities[0].prompt", "must be text"),
+    ("horizon on a wall", _set(DREAM_ACTIVITY + ["horizon_months"], 24),
+     "phases.dream.activities[0].horizon_months", "only applies to dreams"),
 ]
 
 
@@ -117,6 +119,28 @@ def test_malformed_plans_name_file_field_and_problem(case, change, where, proble
     assert caught.value.where == where
     assert problem in caught.value.problem
     assert str(caught.value).startswith("broken.yaml: ")
+
+
+def test_every_shipped_plan_sets_what_dream_design_and_deliver_need() -> None:
+    for plan in load_plans(SHIPPED).values():
+        kinds = [a.kind for a in plan.activities.values()]
+        assert {"dreams", "propositions", "commitments", "pulse"} <= set(kinds), plan.name
+        for activity in plan.activities.values():
+            if activity.kind in ("dreams", "propositions"):
+                assert activity.dots and activity.anonymous, activity.key
+            if activity.kind == "dreams":
+                assert activity.horizon_months == 24
+            if activity.kind == "propositions":
+                assert len(activity.design_areas) >= 4
+            if activity.kind == "pulse":
+                assert len(activity.pulse_questions) == 4 and activity.anonymous
+
+
+def test_a_dream_horizon_is_a_number_of_months() -> None:
+    data = valid_plan()
+    data["phases"]["dream"]["activities"][0].update(kind="dreams", horizon_months=200)
+    with pytest.raises(PlanError, match="horizon_months: must be between 1 and 120, not 200"):
+        parse_plan("far", data, "far.yaml")
 
 
 def test_duplicate_activity_keys_are_refused() -> None:

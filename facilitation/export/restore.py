@@ -1,0 +1,41 @@
+"""`python app.py import FILE`: put a backed-up workshop into this data directory."""
+
+from __future__ import annotations
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from ..services import Runtime
+from ..services.access import hash_key, new_facilitator_key
+from ..store.database import MIGRATIONS
+from ..store.models import Workshop
+from .backup import BackupError, Restored, import_backup, read_backup
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of Appreciate can migrate to."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def restore(rt: Runtime, content: bytes, new_key: bool = False) -> tuple[Restored, str | None]:
+    """Import a backup in one transaction (all or nothing); with ``new_key``, issue a new
+    facilitator key and return it (it is shown once, then kept only as a hash)."""
+    document = read_backup(content)
+    plan_name = document["tables"]["workshops"][0].get("plan_name")
+    if plan_name not in rt.plans:
+        raise BackupError(f"the workshop follows the plan {plan_name!r}, which is not in this "
+                          "Appreciate's workshops/ folder; copy that plan file there first")
+    key = new_facilitator_key() if new_key else None
+    try:
+        with rt.store.engine.begin() as connection:
+            restored = import_backup(connection, document, known_revisions())
+            if key:
+                connection.execute(update(Workshop).where(Workshop.id == restored.workshop_id)
+                                   .values(facilitator_key_hash=hash_key(key)))
+    except IntegrityError as exc:
+        raise BackupError(f"the backup's rows do not fit together ({exc.orig})") from None
+    return restored, key

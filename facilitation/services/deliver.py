@@ -1,0 +1,330 @@
+"""Deliver: people choose what they will do. Commitments (what, who, by when, a first step
+within a week, support needed, how we will know), action teams joined by choice, and the date
+the room meets again to review.
+
+Names are always optional. In an anonymous activity no name is asked for or shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .. import cycle
+from ..plans import Activity, Plan
+from ..store import Participant, Workshop
+from ..store.models import (
+    ActionTeam,
+    ActionTeamMember,
+    ActivityState,
+    Commitment,
+    Proposition,
+)
+from . import Runtime
+from .access import Actor, require_facilitator, require_member
+from .contributions import CLIENT_ID
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .text import clean
+from .workshops import plan_for
+
+FIRST_STEP_DAYS = 7
+KINDS = {"personal": "A personal pledge", "team": "A team action"}
+
+
+def parse_day(value: object, label: str) -> date:
+    """A date from a form (the browser sends 2026-07-31); a clear message otherwise."""
+    text = str(value or "").strip()
+    if not text:
+        raise Invalid(f"Please give a date for “{label}”.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"“{label}” is not a date we can read. Please pick one from the "
+                      "calendar, for example 31/07/2026.") from None
+
+
+def say_day(day: date) -> str:
+    """A date as people say it: 'Friday 31 July 2026'."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    """A commitment as the room sees it: the owner only when named and the activity is not
+    anonymous."""
+
+    id: int
+    kind: str
+    what: str
+    owner: str | None
+    helpers: str | None
+    due: date
+    first_step: str
+    first_step_due: date
+    support_needed: str | None
+    how_we_know: str | None
+    proposition: str | None
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    name: str
+    purpose: str | None
+    proposition: str | None
+    members: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeliverBoard:
+    commitments: tuple[CommitmentView, ...]
+    teams: tuple[TeamView, ...]
+    next_review: date | None
+    propositions: tuple[tuple[int, str], ...]
+
+
+def _is_anonymous(plan: Plan, key: str) -> bool:
+    activity = plan.activity(key)
+    return activity.anonymous if activity else True
+
+
+def deliver_board(db: Session, workshop: Workshop, plan: Plan,
+                  activity: Activity | None = None) -> DeliverBoard:
+    """Everything the room has committed to so far, across the Deliver activities."""
+    propositions = {p.id: p.text for p in db.scalars(select(Proposition).where(
+        Proposition.workshop_id == workshop.id, Proposition.hidden.is_(False))
+        .order_by(Proposition.id))}
+    commitments = []
+    for c in db.scalars(select(Commitment).where(Commitment.workshop_id == workshop.id,
+                                                 Commitment.hidden.is_(False))
+                        .order_by(Commitment.id)):
+        anonymous = _is_anonymous(plan, c.activity_key)
+        commitments.append(CommitmentView(
+            c.id, c.kind, c.what, None if anonymous else c.owner_name, c.helpers, c.due_date,
+            c.first_step, c.first_step_due, c.support_needed, c.how_we_know,
+            propositions.get(c.proposition_id) if c.proposition_id else None))
+    names_shown = activity is not None and not activity.anonymous
+    teams = []
+    for team in db.scalars(select(ActionTeam).where(ActionTeam.workshop_id == workshop.id)
+                           .order_by(ActionTeam.id)):
+        members = list(db.scalars(select(ActionTeamMember)
+                                  .where(ActionTeamMember.team_id == team.id)))
+        names = tuple(sorted(m.display_name for m in members if m.display_name)) \
+            if names_shown else ()
+        teams.append(TeamView(team.id, team.name, team.purpose,
+                              propositions.get(team.proposition_id) if team.proposition_id
+                              else None, len(members), names))
+    return DeliverBoard(tuple(commitments), tuple(teams), workshop.next_review_date,
+                        tuple(propositions.items()))
+
+
+def _open(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activity]:
+    workshop = db.get(Workshop, actor.workshop_id)
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    plan = plan_for(rt, workshop.plan_name)
+    activity = plan.activity(workshop.activity_key)
+    if (activity is None or activity.kind != "commitments"
+            or not cycle.phase(workshop.phase).open_for_contributions):
+        raise Conflict("The room is not making commitments right now. What you wrote is "
+                       "still in the form.")
+    settings = db.get(ActivityState, (workshop.id, activity.key))
+    if settings is not None and settings.locked:
+        raise Conflict("The facilitator has closed this activity. What you wrote is still in "
+                       "the form.")
+    return workshop, plan, activity
+
+
+def _proposition(db: Session, workshop_id: int, value: object) -> int | None:
+    if value in (None, "", "none"):
+        return None
+    if not str(value).isdigit():
+        raise Invalid("Choose a statement from the list, or none.")
+    row = db.get(Proposition, int(str(value)))
+    if row is None or row.workshop_id != workshop_id or row.hidden:
+        raise NotFound("That statement is no longer there. Please choose another, or none.")
+    return row.id
+
+
+def commitment_fields(form: Mapping[str, object], today: date,
+                      anonymous: bool) -> dict[str, object]:
+    """Check every field of a commitment, with a message that says how to put it right."""
+    kind = str(form.get("kind") or "personal")
+    if kind not in KINDS:
+        raise Invalid("Choose whether this is a personal pledge or a team action.")
+    what = clean(form.get("what"), "commitment", "What you will do", multiline=True)
+    due = parse_day(form.get("due_date"), "By when")
+    if due < today:
+        raise Invalid(f"“By when” is {say_day(due)}, which has passed. Please choose today or "
+                      "a later date.")
+    first_step = clean(form.get("first_step"), "commitment", "Your first step", multiline=True)
+    step_due = parse_day(form.get("first_step_due"), "First step by")
+    last = today + timedelta(days=FIRST_STEP_DAYS)
+    if not today <= step_due <= last:
+        raise Invalid(f"The first step works best within a week: choose a date from today to "
+                      f"{say_day(last)}.")
+    if step_due > due:
+        raise Invalid("The first step comes after the “by when” date. Please move one of "
+                      "the two dates.")
+    return {
+        "kind": kind,
+        "what": what,
+        "owner_name": None if anonymous else clean(form.get("owner_name"), "owner_name",
+                                                   "Who", required=False),
+        "helpers": clean(form.get("helpers"), "helpers", "Who could help", required=False),
+        "due_date": due,
+        "first_step": first_step,
+        "first_step_due": step_due,
+        "support_needed": clean(form.get("support_needed"), "commitment", "Support needed",
+                                required=False, multiline=True),
+        "how_we_know": clean(form.get("how_we_know"), "commitment", "How we will know",
+                             required=False, multiline=True),
+    }
+
+
+def add_commitment(rt: Runtime, actor: Actor, form: Mapping[str, object],
+                   today: date | None = None) -> Commitment:
+    """Record one commitment, once per form (its client id)."""
+    require_member(actor)
+    client_id = form.get("client_id")
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise Invalid("The form was malformed; please reload the page and try again.")
+    with rt.store.reading() as db:
+        existing = db.scalar(select(Commitment).where(
+            Commitment.workshop_id == actor.workshop_id, Commitment.client_id == client_id))
+    if existing is not None:
+        return existing  # the same form sent again: stored once
+    rt.limits.check_sharing(actor)
+    with rt.store.transaction() as db:
+        workshop, _plan, activity = _open(db, rt, actor)
+        fields = commitment_fields(form, today or date.today(), activity.anonymous)
+        commitment = Commitment(
+            workshop_id=workshop.id, activity_key=activity.key,
+            proposition_id=_proposition(db, workshop.id, form.get("proposition")),
+            participant_id=actor.participant_id, hidden=False, client_id=client_id, **fields)
+        db.add(commitment)
+    rt.broadcaster.board_changed(actor.workshop_id)
+    return commitment
+
+
+def withdraw_commitment(rt: Runtime, actor: Actor, commitment_id: object) -> None:
+    """A person takes back a commitment they made."""
+    require_member(actor)
+    with rt.store.transaction() as db:
+        commitment = db.get(Commitment, int(str(commitment_id))) \
+            if str(commitment_id or "").isdigit() else None
+        if commitment is None or commitment.workshop_id != actor.workshop_id:
+            raise NotFound("That commitment is no longer there.")
+        if commitment.participant_id != actor.participant_id or actor.participant_id is None:
+            raise Forbidden("Only the person who made a commitment can take it back.")
+        db.delete(commitment)
+    rt.broadcaster.board_changed(actor.workshop_id)
+
+
+def my_commitments(db: Session, workshop_id: int, participant_id: str) -> list[Commitment]:
+    return list(db.scalars(select(Commitment).where(
+        Commitment.workshop_id == workshop_id, Commitment.participant_id == participant_id,
+        Commitment.hidden.is_(False)).order_by(Commitment.id)))
+
+
+def start_team(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> ActionTeam:
+    """Start an action team around a statement; a participant who starts one is in it."""
+    require_member(actor)
+    name = clean(form.get("name"), "team_name", "The team's name")
+    purpose = clean(form.get("purpose"), "commitment", "What the team is for", required=False,
+                    multiline=True)
+    rt.limits.check_sharing(actor)
+    with rt.store.transaction() as db:
+        workshop, _plan, activity = _open(db, rt, actor)
+        taken = db.scalar(select(ActionTeam.id).where(ActionTeam.workshop_id == workshop.id,
+                                                      ActionTeam.name == name))
+        if taken is not None:
+            raise Invalid(f"There is already a team called “{name}”. Join it, or choose "
+                          "another name.")
+        team = ActionTeam(workshop_id=workshop.id, name=name, purpose=purpose,
+                          proposition_id=_proposition(db, workshop.id, form.get("proposition")))
+        db.add(team)
+        db.flush()
+        if actor.is_participant:
+            _join(db, team, actor, activity, form.get("show_name") == "yes")
+    rt.broadcaster.board_changed(actor.workshop_id)
+    return team
+
+
+def _join(db: Session, team: ActionTeam, actor: Actor, activity: Activity,
+          show_name: bool) -> None:
+    name = None
+    if show_name and not activity.anonymous:
+        person = db.get(Participant, actor.participant_id)
+        name = person.display_name if person else None
+    member = db.get(ActionTeamMember, (team.id, actor.participant_id))
+    if member is None:
+        db.add(ActionTeamMember(team_id=team.id, participant_id=actor.participant_id,
+                                display_name=name))
+    else:
+        member.display_name = name
+
+
+def _team(db: Session, workshop_id: int, team_id: object) -> ActionTeam:
+    team = db.get(ActionTeam, int(str(team_id))) if str(team_id or "").isdigit() else None
+    if team is None or team.workshop_id != workshop_id:
+        raise NotFound("That action team is no longer there.")
+    return team
+
+
+def join_team(rt: Runtime, actor: Actor, team_id: object, show_name: bool) -> None:
+    """Sign up to an action team, by choice; the name shows only if the person wants."""
+    require_member(actor)
+    if not actor.is_participant:
+        raise Forbidden("Participants join action teams on their own phones.")
+    with rt.store.transaction() as db:
+        _workshop, _plan, activity = _open(db, rt, actor)
+        _join(db, _team(db, actor.workshop_id, team_id), actor, activity, show_name)
+    rt.broadcaster.board_changed(actor.workshop_id)
+
+
+def leave_team(rt: Runtime, actor: Actor, team_id: object) -> None:
+    require_member(actor)
+    with rt.store.transaction() as db:
+        team = _team(db, actor.workshop_id, team_id)
+        db.execute(delete(ActionTeamMember).where(
+            ActionTeamMember.team_id == team.id,
+            ActionTeamMember.participant_id == actor.participant_id))
+    rt.broadcaster.board_changed(actor.workshop_id)
+
+
+def my_teams(db: Session, workshop_id: int, participant_id: str) -> frozenset[int]:
+    return frozenset(db.scalars(select(ActionTeamMember.team_id)
+                                .join(ActionTeam, ActionTeam.id == ActionTeamMember.team_id)
+                                .where(ActionTeam.workshop_id == workshop_id,
+                                       ActionTeamMember.participant_id == participant_id)))
+
+
+def remove_team(rt: Runtime, actor: Actor, team_id: object) -> None:
+    """The facilitator removes a team (its sign-ups go with it)."""
+    require_facilitator(actor)
+    with rt.store.transaction() as db:
+        db.delete(_team(db, actor.workshop_id, team_id))
+    rt.broadcaster.board_changed(actor.workshop_id)
+
+
+def set_next_review(rt: Runtime, actor: Actor, value: object,
+                    today: date | None = None) -> date | None:
+    """The facilitator sets (or clears) the date the room meets again to review progress."""
+    require_facilitator(actor)
+    day = None
+    if str(value or "").strip():
+        day = parse_day(value, "Next review")
+        if day < (today or date.today()):
+            raise Invalid(f"{say_day(day)} has passed. Please choose a date from today on.")
+    with rt.store.transaction() as db:
+        workshop = db.get(Workshop, actor.workshop_id)
+        workshop.next_review_date = day
+        workshop.version += 1
+    rt.broadcaster.workshop_changed(actor.workshop_id)
+    return day

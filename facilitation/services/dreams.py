@@ -1,0 +1,168 @@
+"""Dream: statements of the future at its best, written as if already true and linked to the
+themes of the positive core they build on.
+
+A dream is stored as a contribution of the dreams activity (so moderation, spotlight and
+exports treat it like any card) plus links to themes in ``item_themes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import cycle
+from ..plans import Activity
+from ..store import Contribution, Participant, Workshop
+from ..store.models import ActivityState, ItemTheme, Theme
+from . import Runtime
+from .access import Actor, require_member
+from .contributions import CLIENT_ID
+from .errors import Conflict, Invalid, NotFound
+from .text import clean
+from .votes import dots_per_person, tallies, voters
+from .workshops import plan_for
+
+DEFAULT_HORIZON_MONTHS = 24
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def horizon(start: date, months: int) -> str:
+    """The month a dream is set in, as people say it: 'July 2028'."""
+    index = start.month - 1 + months
+    return f"{MONTHS[index % 12]} {start.year + index // 12}"
+
+
+@dataclass(frozen=True)
+class DreamView:
+    """A dream as the room sees it: never who wrote it in an anonymous activity."""
+
+    id: int
+    text: str
+    author: str | None
+    themes: tuple[str, ...]
+    dots: int | None
+
+    @property
+    def ref(self) -> str:
+        return f"contribution:{self.id}"
+
+
+@dataclass(frozen=True)
+class DreamBoard:
+    horizon: str
+    dreams: tuple[DreamView, ...]
+    revealed: bool
+    voters: int
+    dots_each: int
+
+    @property
+    def ranked(self) -> tuple[DreamView, ...]:
+        """Most dots first; only meaningful (and only used) once revealed."""
+        return tuple(sorted(self.dreams, key=lambda d: (-(d.dots or 0), d.id)))
+
+    @property
+    def most(self) -> int:
+        return max((d.dots or 0 for d in self.dreams), default=0)
+
+
+def _themes_of(db: Session, item_type: str, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    if not ids:
+        return {}
+    rows = db.execute(select(ItemTheme.item_id, Theme.name)
+                      .join(Theme, Theme.id == ItemTheme.theme_id)
+                      .where(ItemTheme.item_type == item_type, ItemTheme.item_id.in_(ids))
+                      .order_by(Theme.position, Theme.id))
+    found: dict[int, list[str]] = {}
+    for item_id, name in rows:
+        found.setdefault(item_id, []).append(name)
+    return {key: tuple(names) for key, names in found.items()}
+
+
+def dream_board(db: Session, workshop: Workshop, activity: Activity,
+                settings: ActivityState | None) -> DreamBoard:
+    """Every visible dream of the activity, with totals only once they are revealed."""
+    dreams = list(db.scalars(select(Contribution).where(
+        Contribution.workshop_id == workshop.id, Contribution.activity_key == activity.key,
+        Contribution.hidden.is_(False)).order_by(Contribution.id)))
+    themes = _themes_of(db, "contribution", [d.id for d in dreams])
+    counted = tallies(db, workshop.id, activity, settings)
+    views = tuple(DreamView(
+        d.id, d.body, None if activity.anonymous else d.author_name, themes.get(d.id, ()),
+        None if counted is None else counted.get(d.id, 0)) for d in dreams)
+    start = workshop.created_at.date() if workshop.created_at else date.today()
+    return DreamBoard(horizon(start, activity.horizon_months or DEFAULT_HORIZON_MONTHS), views,
+                      counted is not None, voters(db, workshop.id, activity),
+                      dots_per_person(activity, settings))
+
+
+def theme_ids(db: Session, workshop_id: int, raw: Sequence[object]) -> list[int]:
+    """Theme ids from a form, each checked to belong to this workshop."""
+    ids: list[int] = []
+    for value in raw:
+        if not str(value or "").isdigit():
+            raise Invalid("Choose themes from the list.")
+        theme = db.get(Theme, int(str(value)))
+        if theme is None or theme.workshop_id != workshop_id:
+            raise NotFound("One of those themes is no longer there. Your text is still in "
+                           "the box: choose again.")
+        if theme.id not in ids:
+            ids.append(theme.id)
+    return ids
+
+
+def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
+              client_id: object) -> tuple[Contribution, bool]:
+    """Store one dream, once per ``client_id``; returns it and whether it is new."""
+    require_member(actor)
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise Invalid("The form was malformed; please reload the page and try again.")
+    body = clean(text, "dream", "Your dream", multiline=True)
+    existing = _by_client_id(rt, actor.workshop_id, client_id)
+    if existing is not None:
+        return existing, False
+    rt.limits.check_sharing(actor)
+    try:
+        with rt.store.transaction() as db:
+            workshop = db.get(Workshop, actor.workshop_id)
+            if workshop is None:
+                raise NotFound("This workshop no longer exists.")
+            activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+            if (activity is None or activity.kind != "dreams"
+                    or not cycle.phase(workshop.phase).open_for_contributions):
+                raise Conflict("The room has moved on from dreaming. Your text is still in "
+                               "the box.")
+            settings = db.get(ActivityState, (workshop.id, activity.key))
+            if settings is not None and settings.locked:
+                raise Conflict("The facilitator has closed this activity for new dreams. Your "
+                               "text is still in the box.")
+            linked = theme_ids(db, workshop.id, themes)
+            author = None
+            if not activity.anonymous and actor.participant_id:
+                person = db.get(Participant, actor.participant_id)
+                author = person.display_name if person else None
+            dream = Contribution(workshop_id=workshop.id, participant_id=actor.participant_id,
+                                 phase=workshop.phase, activity_key=activity.key, body=body,
+                                 author_name=author, client_id=client_id, hidden=False)
+            db.add(dream)
+            db.flush()
+            for theme_id in linked:
+                db.add(ItemTheme(item_type="contribution", item_id=dream.id, theme_id=theme_id))
+    except IntegrityError:
+        existing = _by_client_id(rt, actor.workshop_id, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    rt.broadcaster.board_changed(actor.workshop_id)
+    return dream, True
+
+
+def _by_client_id(rt: Runtime, workshop_id: int, client_id: str) -> Contribution | None:
+    with rt.store.reading() as db:
+        return db.scalar(select(Contribution).where(Contribution.workshop_id == workshop_id,
+                                                    Contribution.client_id == client_id))

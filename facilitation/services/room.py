@@ -1,0 +1,380 @@
+"""The read model: the room as a page or pushed fragment shows it at one moment.
+
+Three views: what everyone sees (``room_state``), what only the facilitator sees
+(``facilitator_view``) and what one participant sees of their own part (``my_view``).
+``room_summary`` is the room with its counts but without its cards, for pushes about one
+card. A room seated at tables (services.seating) shows a wall activity as one table's cards
+on a phone and as a paged plenary on the facilitator's screens: neither reads the whole wall.
+Hidden items are left out of every view but the facilitator's moderation list; authorship of
+anonymous items is never part of any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from .. import cycle
+from ..plans import Activity, Plan
+from ..store import Contribution, Participant, Workshop
+from ..store.models import (
+    ActivityState,
+    Commitment,
+    Proposition,
+    PropositionRevision,
+    PulseResponse,
+    Story,
+)
+from . import Runtime, seating
+from .activities import Timer, timer_of
+from .deliver import DeliverBoard, deliver_board, my_commitments, my_teams
+from .design import DesignBoard, design_board
+from .dreams import DreamBoard, dream_board
+from .errors import NotFound
+from .pairs import Group, MyPair, current_round, groups_of_round, my_pair
+from .pulse import PulseResults, my_response, pulse_results
+from .stories import StoryView, pending_quotes, room_stories, stories_for_member
+from .themes import Board, BoardItem, board, decided_signatures
+from .votes import VOTE_KINDS, Ballot, ballot
+from .workshops import plan_for
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """Everything everyone may see about the room."""
+
+    workshop: Workshop
+    plan: Plan
+    phase: cycle.Phase
+    activity: Activity | None
+    contributions: list[Contribution]
+    joined: int
+    present: int
+    contributed: int
+    timer: Timer | None
+    locked: bool
+    revealed: bool
+    spotlight: BoardItem | None
+    stories: list[StoryView] = field(default_factory=list)
+    board: Board | None = None
+    dreams: DreamBoard | None = None
+    design: DesignBoard | None = None
+    deliver: DeliverBoard | None = None
+    pulse: PulseResults | None = None
+    # How many visible cards the whole wall holds, even when ``contributions`` holds only a
+    # table's (or none), and whether the room sits at tables and which one this view shows.
+    cards: int = 0
+    seated: bool = False
+    table: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.activity.kind if self.activity else None
+
+    @property
+    def table_walls(self) -> bool:
+        """True when phones show their own table's cards rather than the whole wall."""
+        return self.seated and self.kind in cycle.COMPOSER_KINDS
+
+    @property
+    def shared(self) -> int:
+        """How many things were shared in this activity: items, never people, so an anonymous
+        activity's count cannot single anyone out."""
+        if self.dreams is not None:
+            return len(self.dreams.dreams)
+        if self.design is not None:
+            return len(self.design.propositions)
+        if self.deliver is not None:
+            return len(self.deliver.commitments)
+        if self.pulse is not None:
+            return self.pulse.responses
+        return self.cards
+
+    @property
+    def accepting(self) -> bool:
+        """True while the current activity takes wall contributions."""
+        return (self.phase.open_for_contributions and self.activity is not None
+                and self.activity.kind in cycle.COMPOSER_KINDS and not self.locked)
+
+
+def discover_card_keys(plan: Plan) -> list[str]:
+    """Activities whose cards can be grouped into themes: Discover's shared walls."""
+    return [a.key for a in plan.phases["discover"].activities if a.kind == "wall"]
+
+
+def _settings(db: Session, workshop_id: int, key: str) -> ActivityState | None:
+    return db.get(ActivityState, (workshop_id, key))
+
+
+def _spotlight(db: Session, workshop: Workshop) -> BoardItem | None:
+    kind, _, number = (workshop.spotlight or "").partition(":")
+    if not number.isdigit():
+        return None
+    if kind == "contribution":
+        item = db.get(Contribution, int(number))
+        text = item.body if item else ""
+    elif kind == "story":
+        item = db.get(Story, int(number))
+        text = item.headline if item else ""
+    elif kind == "proposition":
+        item = db.get(Proposition, int(number))
+        text = item.text if item else ""
+    else:
+        return None
+    if item is None or item.hidden or item.workshop_id != workshop.id:
+        return None
+    return BoardItem(kind, item.id, text)
+
+
+# How much of the wall a view reads.
+EVERY_CARD = "every"  # the whole wall, seated or not
+NO_CARDS = "none"  # counts only
+SEAT = "seat"  # a seated room's wall: the table's cards (none without a table); else every card
+
+
+def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD,
+              table: str | None = None) -> RoomState:
+    workshop = db.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    plan = plan_for(rt, workshop.plan_name)
+    activity = plan.activity(workshop.activity_key)
+    joined, present = db.execute(
+        select(func.count(), func.coalesce(func.sum(
+            case((Participant.connections > 0, 1), else_=0)), 0))
+        .where(Participant.workshop_id == workshop_id)).one()
+    seated = seating.uses_tables(workshop.seating, joined)
+    if wall == SEAT:
+        wall = EVERY_CARD if not seated or activity is None or (
+            activity.kind not in cycle.COMPOSER_KINDS) else SEAT
+    contributions: list[Contribution] = []
+    cards = 0
+    contributed = 0
+    timer, locked, revealed = None, False, False
+    stories: list[StoryView] = []
+    themes: Board | None = None
+    method: dict = {}
+    if activity is not None:
+        shown = (Contribution.workshop_id == workshop_id,
+                 Contribution.activity_key == activity.key,
+                 Contribution.hidden.is_(False))
+        if wall == EVERY_CARD:
+            contributions = list(db.scalars(select(Contribution).where(*shown)
+                                            .order_by(Contribution.id)))
+            cards = len(contributions)
+        else:
+            if wall == SEAT and table is not None:
+                contributions = seating.table_cards(db, workshop_id, activity.key, table)
+            cards = db.scalar(select(func.count(Contribution.id)).where(*shown)) or 0
+        contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
+                                .where(*shown)) or 0
+        settings = _settings(db, workshop_id, activity.key)
+        timer = timer_of(settings, activity.minutes)
+        locked = bool(settings and settings.locked)
+        revealed = bool(settings and settings.revealed)
+        if activity.kind == "interview":
+            stories = room_stories(db, workshop_id)
+            contributed = db.scalar(select(func.count(Story.id)).where(
+                Story.workshop_id == workshop_id, Story.activity_key == activity.key)) or 0
+        if activity.kind in ("themes", "dreams", "propositions"):
+            themes = board(db, workshop_id, discover_card_keys(plan))
+        method = _method_boards(db, workshop, plan, activity, settings)
+        if "counted" in method:
+            contributed = method.pop("counted")
+    return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
+                     joined, int(present), contributed, timer, locked, revealed,
+                     _spotlight(db, workshop), stories, themes, **method, cards=cards,
+                     seated=seated, table=table if seated else None)
+
+
+def _method_boards(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
+                   settings: ActivityState | None) -> dict:
+    """The Dream, Design and Deliver boards, and how many people took part in each."""
+    if activity.kind == "dreams":
+        return {"dreams": dream_board(db, workshop, activity, settings)}
+    if activity.kind == "propositions":
+        return {"design": design_board(db, workshop, plan, activity, settings),
+                "counted": db.scalar(select(func.count(func.distinct(
+                    Proposition.participant_id))).where(
+                    Proposition.workshop_id == workshop.id,
+                    Proposition.activity_key == activity.key)) or 0}
+    if activity.kind == "commitments":
+        return {"deliver": deliver_board(db, workshop, plan, activity),
+                "counted": db.scalar(select(func.count(func.distinct(
+                    Commitment.participant_id))).where(
+                    Commitment.workshop_id == workshop.id,
+                    Commitment.activity_key == activity.key)) or 0}
+    if activity.kind == "pulse":
+        results = pulse_results(db, workshop.id, activity, settings)
+        return {"pulse": results, "counted": results.responses}
+    return {}
+
+
+def room_state(rt: Runtime, workshop_id: int) -> RoomState:
+    """Read the room as everyone currently sees it, every card of its wall included."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id)
+
+
+def room_summary(rt: Runtime, workshop_id: int) -> RoomState:
+    """The room with its counts but not its wall's cards: what a push about one card or one
+    arrival needs, read with a few counting queries however big the wall has grown."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id, NO_CARDS)
+
+
+def table_state(rt: Runtime, workshop_id: int, table: str | None) -> RoomState:
+    """The room as the phones at ``table`` see it: in a seated room a wall shows that
+    table's cards and the room-wide ones; otherwise, the whole room."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id, SEAT, table)
+
+
+@dataclass(frozen=True)
+class FacilitatorView:
+    """What only the facilitator sees: pairs, the theme board with suggestions, moderation."""
+
+    room: RoomState
+    groups: list[Group]
+    unpaired_present: int
+    board: Board | None
+    suggestions: list
+    hidden_cards: list[Contribution]
+    hidden_stories: list[Story]
+    # Hidden statements and commitments as (ref, text), for the facilitator to restore.
+    hidden_items: list[tuple[str, str]] = field(default_factory=list)
+    # Every saved wording of each statement, oldest first, for the Design panel.
+    revisions: dict[int, list[str]] = field(default_factory=dict)
+    # A seated room's wall: one page of the latest cards and each table's tally.
+    plenary: seating.Plenary | None = None
+
+
+def facilitator_view(rt: Runtime, workshop_id: int, page: int = 1) -> FacilitatorView:
+    """What the control page shows; a seated room's wall as its plenary's ``page``."""
+    with rt.store.reading() as db:
+        room = load_room(db, rt, workshop_id, SEAT)
+        plenary = None
+        if room.table_walls and room.activity is not None:
+            plenary = seating.plenary(db, workshop_id, room.activity.key, page)
+        groups: list[Group] = []
+        unpaired = 0
+        themes = room.board
+        suggestions: list = []
+        hidden_cards: list[Contribution] = []
+        hidden_stories: list[Story] = []
+        hidden_items: list[tuple[str, str]] = []
+        revisions: dict[int, list[str]] = {}
+        if room.activity is not None:
+            key = room.activity.key
+            if room.kind == "interview":
+                groups = groups_of_round(db, workshop_id, key, current_round(db, workshop_id, key))
+                paired = {m.participant_id for g in groups for m in g.members}
+                unpaired = db.scalar(select(func.count()).where(
+                    Participant.workshop_id == workshop_id, Participant.connections > 0,
+                    Participant.id.not_in(paired) if paired else True)) or 0
+                hidden_stories = list(db.scalars(select(Story).where(
+                    Story.workshop_id == workshop_id, Story.activity_key == key,
+                    Story.hidden.is_(True))))
+            if room.kind == "themes" and themes is not None:
+                from .suggest import suggestions_for  # only the theme board needs the engine
+
+                suggestions = suggestions_for(themes, decided_signatures(db, workshop_id))
+            hidden_cards = list(db.scalars(select(Contribution).where(
+                Contribution.workshop_id == workshop_id, Contribution.activity_key == key,
+                Contribution.hidden.is_(True)).order_by(Contribution.id)))
+            hidden_items, revisions = _facilitator_method(db, room)
+        return FacilitatorView(room, groups, unpaired, themes, suggestions, hidden_cards,
+                               hidden_stories, hidden_items, revisions, plenary)
+
+
+def _facilitator_method(db: Session, room: RoomState) -> tuple[list[tuple[str, str]],
+                                                               dict[int, list[str]]]:
+    """Design and Deliver extras: hidden statements or commitments, and wording history."""
+    if room.kind == "propositions":
+        hidden = [(f"proposition:{p.id}", p.text) for p in db.scalars(select(Proposition).where(
+            Proposition.workshop_id == room.workshop.id, Proposition.hidden.is_(True))
+            .order_by(Proposition.id))]
+        history: dict[int, list[str]] = {}
+        for revision in db.scalars(select(PropositionRevision)
+                                   .join(Proposition,
+                                         Proposition.id == PropositionRevision.proposition_id)
+                                   .where(Proposition.workshop_id == room.workshop.id)
+                                   .order_by(PropositionRevision.version)):
+            history.setdefault(revision.proposition_id, []).append(revision.text)
+        return hidden, history
+    if room.kind == "commitments":
+        return [(f"commitment:{c.id}", c.what) for c in db.scalars(select(Commitment).where(
+            Commitment.workshop_id == room.workshop.id, Commitment.hidden.is_(True))
+            .order_by(Commitment.id))], {}
+    return [], {}
+
+
+@dataclass(frozen=True)
+class MyView:
+    """One participant's own part of the current activity."""
+
+    room: RoomState
+    participant_id: str
+    pair: MyPair | None
+    my_stories: list[StoryView]
+    quotes_to_answer: list[Story]
+    ballot: Ballot | None = None
+    # Refs ("contribution:3", "proposition:5") of what I wrote, marked "yours" only for me.
+    mine: frozenset[str] = frozenset()
+    my_commitments: list[Commitment] = field(default_factory=list)
+    my_teams: frozenset[int] = frozenset()
+    my_pulse: PulseResponse | None = None
+    my_name: str | None = None
+
+    def story_about(self, teller_id: str | None) -> Story | None:
+        """The story I am capturing about ``teller_id``, if I started one."""
+        return next((v.story for v in self.my_stories
+                     if v.story.recorder_id == self.participant_id
+                     and v.story.teller_id == teller_id), None)
+
+
+def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
+    with rt.store.reading() as db:
+        person = db.get(Participant, participant_id)
+        room = load_room(db, rt, workshop_id, SEAT, person.table_label if person else None)
+        pair = None
+        mine: list[StoryView] = []
+        quotes: list[Story] = []
+        if room.kind == "interview" and room.activity is not None:
+            pair = my_pair(db, workshop_id, room.activity.key, participant_id)
+            mine = stories_for_member(db, workshop_id, participant_id)
+            quotes = pending_quotes(db, workshop_id, participant_id)
+        return MyView(room, participant_id, pair, mine, quotes,
+                      **_my_method(db, room, participant_id))
+
+
+def _my_method(db: Session, room: RoomState, participant_id: str) -> dict:
+    """My dots, what I wrote, my commitments, teams and check-out answers."""
+    activity = room.activity
+    if activity is None:
+        return {}
+    workshop_id = room.workshop.id
+    if activity.kind in VOTE_KINDS:
+        settings = _settings(db, workshop_id, activity.key)
+        if activity.kind == "dreams":
+            own = db.scalars(select(Contribution.id).where(
+                Contribution.workshop_id == workshop_id,
+                Contribution.activity_key == activity.key,
+                Contribution.participant_id == participant_id))
+        else:
+            own = db.scalars(select(Proposition.id).where(
+                Proposition.workshop_id == workshop_id,
+                Proposition.participant_id == participant_id))
+        target = VOTE_KINDS[activity.kind]
+        return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
+                "mine": frozenset(f"{target}:{item}" for item in own)}
+    if activity.kind == "commitments":
+        person = db.get(Participant, participant_id)
+        return {"my_commitments": my_commitments(db, workshop_id, participant_id),
+                "my_teams": my_teams(db, workshop_id, participant_id),
+                "my_name": person.display_name if person else None}
+    if activity.kind == "pulse":
+        return {"my_pulse": my_response(db, workshop_id, activity.key, participant_id)}
+    return {}

@@ -1,0 +1,145 @@
+"""Interview stories: the interviewer captures their partner's story; a quote is kept only
+once the teller agrees on their own phone; each story says how far it may travel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..store.models import PairMember, Story, utcnow
+from . import Runtime
+from .access import Actor, require_member
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .pairs import _interview_key, my_pair
+from .text import clean
+
+HEADLINE_WORDS = 12
+SHARING = {
+    "pair": "Just our pair",
+    "room": "Everyone in the room",
+    "report": "The room and the written report",
+}
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """A story as one viewer may see it: the quote only when its teller agreed."""
+
+    story: Story
+
+    @property
+    def quote(self) -> str | None:
+        return self.story.quote if self.story.quote_consent == "given" else None
+
+
+def _story_fields(form: Mapping[str, object]) -> dict[str, object]:
+    headline = clean(form.get("headline"), "headline", "The headline")
+    if len(headline.split()) > HEADLINE_WORDS:
+        raise Invalid(f"The headline has {len(headline.split())} words; keep it to "
+                      f"{HEADLINE_WORDS} or fewer. Everything else fits in the notes.")
+    sharing = str(form.get("sharing") or "pair")
+    if sharing not in SHARING:
+        raise Invalid("Choose who may see this story.")
+    return {
+        "headline": headline,
+        "notes": clean(form.get("notes"), "story_notes", "The notes", required=False,
+                       multiline=True),
+        "enablers": clean(form.get("enablers"), "story_field", "What made it possible",
+                          required=False, multiline=True),
+        "values": clean(form.get("values"), "story_field", "What we value", required=False,
+                        multiline=True),
+        "wishes": clean(form.get("wishes"), "story_field", "Wishes", required=False,
+                        multiline=True),
+        "quote": clean(form.get("quote"), "quote", "The quote", required=False, multiline=True),
+        "sharing": sharing,
+    }
+
+
+def save_story(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> Story:
+    """Create or update the story this interviewer is capturing about their partner."""
+    require_member(actor)
+    if not actor.is_participant:
+        raise Forbidden("Stories are captured by the interview partners.")
+    fields = _story_fields(form)
+    with rt.store.transaction() as db:
+        key = _interview_key(db, rt, actor.workshop_id)
+        pair = my_pair(db, actor.workshop_id, key, actor.participant_id)
+        if pair is None or pair.partner_to_interview is None:
+            raise Conflict("You need a partner before you can capture their story. Your notes "
+                           "are still here.")
+        teller = pair.partner_to_interview.participant_id
+        story = db.scalar(select(Story).where(
+            Story.workshop_id == actor.workshop_id, Story.activity_key == key,
+            Story.recorder_id == actor.participant_id, Story.teller_id == teller))
+        if story is None:
+            story = Story(workshop_id=actor.workshop_id, activity_key=key,
+                          group_id=pair.group.id, recorder_id=actor.participant_id,
+                          teller_id=teller, quote_consent="none", hidden=False)
+            db.add(story)
+        quote_changed = fields["quote"] != story.quote
+        for name, value in fields.items():
+            setattr(story, name, value)
+        if quote_changed:
+            story.quote_consent = "pending" if story.quote else "none"
+        story.updated_at = utcnow()
+    rt.broadcaster.stories_changed(actor.workshop_id, [actor.participant_id, teller])
+    return story
+
+
+def answer_quote(rt: Runtime, actor: Actor, story_id: object, agree: bool) -> None:
+    """The teller agrees (or not) to the quote their interviewer wrote down."""
+    require_member(actor)
+    with rt.store.transaction() as db:
+        story = _story(db, actor, story_id)
+        if story.teller_id != actor.participant_id:
+            raise Forbidden("Only the person who told the story can answer for the quote.")
+        if story.quote_consent != "pending":
+            raise Conflict("There is no quote waiting for your answer.")
+        story.quote_consent = "given" if agree else "declined"
+        recorder = story.recorder_id
+    rt.broadcaster.stories_changed(actor.workshop_id, [actor.participant_id, recorder])
+
+
+def _story(db: Session, actor: Actor, story_id: object) -> Story:
+    try:
+        story = db.get(Story, int(str(story_id)))
+    except ValueError:
+        story = None
+    if story is None or story.workshop_id != actor.workshop_id:
+        raise NotFound("That story is no longer there.")
+    return story
+
+
+def room_stories(db: Session, workshop_id: int, *, include_hidden: bool = False) -> list[StoryView]:
+    """Stories shared with the room (or the report), newest last."""
+    query = select(Story).where(Story.workshop_id == workshop_id,
+                                Story.sharing.in_(("room", "report")))
+    if not include_hidden:
+        query = query.where(Story.hidden.is_(False))
+    return [StoryView(s) for s in db.scalars(query.order_by(Story.id))]
+
+
+def stories_for_member(db: Session, workshop_id: int, participant_id: str) -> list[StoryView]:
+    """The stories this person captured or told, whatever their sharing level."""
+    return [StoryView(s) for s in db.scalars(
+        select(Story).where(Story.workshop_id == workshop_id,
+                            or_(Story.recorder_id == participant_id,
+                                Story.teller_id == participant_id))
+        .order_by(Story.id))]
+
+
+def pending_quotes(db: Session, workshop_id: int, participant_id: str) -> list[Story]:
+    """Quotes waiting for this teller's answer."""
+    return list(db.scalars(select(Story).where(
+        Story.workshop_id == workshop_id, Story.teller_id == participant_id,
+        Story.quote_consent == "pending")))
+
+
+def group_member_ids(db: Session, group_id: int | None) -> list[str]:
+    if group_id is None:
+        return []
+    return list(db.scalars(select(PairMember.participant_id)
+                           .where(PairMember.group_id == group_id)))

@@ -1,0 +1,184 @@
+"""Dot voting on dreams and propositions: a budget of dots per person, totals hidden until the
+facilitator reveals them, so nobody follows the crowd.
+
+One Vote row is one dot. A person may put several dots on the same item and take dots back
+while voting is open. Totals are only ever computed when the activity is revealed, so no view
+can leak them before.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from .. import cycle
+from ..plans import Activity
+from ..store import Contribution, Participant, Workshop
+from ..store.models import ActivityState, Proposition, Vote
+from . import Runtime
+from .access import Actor, require_facilitator, require_member
+from .activities import settings_for
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .workshops import plan_for
+
+DEFAULT_DOTS = 3
+MAX_DOTS = 10
+VOTE_KINDS = {"dreams": "contribution", "propositions": "proposition"}
+
+
+def dots_per_person(activity: Activity, settings: ActivityState | None) -> int:
+    """The facilitator's number if set, else the plan's, else three."""
+    if settings is not None and settings.dots:
+        return settings.dots
+    return activity.dots or DEFAULT_DOTS
+
+
+def visible_targets(db: Session, workshop_id: int, activity: Activity) -> set[int]:
+    """Ids of the items people can vote on in ``activity`` (hidden ones left out)."""
+    if activity.kind == "dreams":
+        return set(db.scalars(select(Contribution.id).where(
+            Contribution.workshop_id == workshop_id, Contribution.activity_key == activity.key,
+            Contribution.hidden.is_(False))))
+    return set(db.scalars(select(Proposition.id).where(
+        Proposition.workshop_id == workshop_id, Proposition.hidden.is_(False))))
+
+
+def _votes(db: Session, workshop_id: int, activity: Activity, participant_id: str | None = None):  # noqa: ANN202
+    query = select(Vote.target_id).where(
+        Vote.workshop_id == workshop_id, Vote.activity_key == activity.key,
+        Vote.target_type == VOTE_KINDS[activity.kind])
+    if participant_id is not None:
+        query = query.where(Vote.participant_id == participant_id)
+    return db.scalars(query)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One person's own dots: never anyone else's, never a total."""
+
+    limit: int
+    mine: dict[int, int]
+    open: bool
+    closed_reason: str | None
+
+    @property
+    def used(self) -> int:
+        return sum(self.mine.values())
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def ballot(db: Session, workshop_id: int, activity: Activity, participant_id: str,
+           settings: ActivityState | None) -> Ballot:
+    targets = visible_targets(db, workshop_id, activity)
+    mine = Counter(t for t in _votes(db, workshop_id, activity, participant_id) if t in targets)
+    reason = None
+    if settings is not None and settings.revealed:
+        reason = "The results are showing, so voting has closed."
+    return Ballot(dots_per_person(activity, settings), dict(mine), reason is None, reason)
+
+
+def tallies(db: Session, workshop_id: int, activity: Activity,
+            settings: ActivityState | None) -> dict[int, int] | None:
+    """Dots per item, or None while the results are hidden (so they cannot leak)."""
+    if settings is None or not settings.revealed:
+        return None
+    targets = visible_targets(db, workshop_id, activity)
+    counted = Counter(t for t in _votes(db, workshop_id, activity) if t in targets)
+    return {target: counted.get(target, 0) for target in targets}
+
+
+def voters(db: Session, workshop_id: int, activity: Activity) -> int:
+    """How many people have placed at least one dot: progress, not results."""
+    return db.scalar(select(func.count(func.distinct(Vote.participant_id))).where(
+        Vote.workshop_id == workshop_id, Vote.activity_key == activity.key)) or 0
+
+
+def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, ActivityState | None]:
+    workshop = db.get(Workshop, actor.workshop_id)
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+    if (activity is None or activity.kind not in VOTE_KINDS
+            or not cycle.phase(workshop.phase).open_for_contributions):
+        raise Conflict("There is no vote running right now.")
+    return activity, db.get(ActivityState, (workshop.id, activity.key))
+
+
+def _target(ref: object, activity: Activity) -> int:
+    kind, _, number = str(ref or "").partition(":")
+    if kind != VOTE_KINDS[activity.kind] or not number.isdigit():
+        raise Invalid("Choose one of the items on the list to put your dot on.")
+    return int(number)
+
+
+def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
+    """Put one of my dots on an item; refused with a clear message once my dots are used."""
+    require_member(actor)
+    if not actor.is_participant:
+        raise Forbidden("Only participants vote; the facilitator's job is to reveal the results.")
+    with rt.store.transaction() as db:
+        # On PostgreSQL this row lock serialises one person's clicks; on SQLite the insert
+        # below takes the write lock before the budget is counted.
+        db.execute(select(Participant.id).where(Participant.id == actor.participant_id)
+                   .with_for_update())
+        activity, settings = _open_activity(db, rt, actor)
+        if settings is not None and settings.revealed:
+            raise Conflict("The results are showing, so voting has closed. The facilitator "
+                           "can hide them again to reopen it.")
+        target = _target(ref, activity)
+        if target not in visible_targets(db, actor.workshop_id, activity):
+            raise NotFound("That item is no longer on the list.")
+        db.add(Vote(workshop_id=actor.workshop_id, activity_key=activity.key,
+                    participant_id=actor.participant_id,
+                    target_type=VOTE_KINDS[activity.kind], target_id=target))
+        db.flush()
+        mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
+        if mine.used > mine.limit:
+            raise Invalid(f"You have used all {mine.limit} of your dots. Take a dot back from "
+                          "another one first if you want to move it here.")
+    rt.broadcaster.votes_changed(actor.workshop_id, actor.participant_id)
+    return mine
+
+
+def take_back_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
+    """Take one of my dots off an item again."""
+    require_member(actor)
+    if not actor.is_participant:
+        raise Forbidden("Only participants vote.")
+    with rt.store.transaction() as db:
+        activity, settings = _open_activity(db, rt, actor)
+        if settings is not None and settings.revealed:
+            raise Conflict("The results are showing, so voting has closed.")
+        target = _target(ref, activity)
+        dot = db.scalar(select(Vote.id).where(
+            Vote.workshop_id == actor.workshop_id, Vote.activity_key == activity.key,
+            Vote.participant_id == actor.participant_id,
+            Vote.target_type == VOTE_KINDS[activity.kind], Vote.target_id == target).limit(1))
+        if dot is None:
+            raise Conflict("You have no dot on that one to take back.")
+        db.execute(delete(Vote).where(Vote.id == dot))
+        mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
+    rt.broadcaster.votes_changed(actor.workshop_id, actor.participant_id)
+    return mine
+
+
+def set_dots(rt: Runtime, actor: Actor, dots: object) -> None:
+    """The facilitator changes the number of dots each person has in the current vote."""
+    require_facilitator(actor)
+    try:
+        number = int(str(dots))
+    except ValueError:
+        raise Invalid(f"Choose a number of dots from 1 to {MAX_DOTS}.") from None
+    if not 1 <= number <= MAX_DOTS:
+        raise Invalid(f"Choose a number of dots from 1 to {MAX_DOTS}.")
+    with rt.store.transaction() as db:
+        activity, _settings = _open_activity(db, rt, actor)
+        settings_for(db, actor.workshop_id, activity.key).dots = number
+        db.get(Workshop, actor.workshop_id).version += 1
+    rt.broadcaster.workshop_changed(actor.workshop_id)

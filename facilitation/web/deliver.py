@@ -1,0 +1,87 @@
+"""Deliver: commitments and action teams (participants), the next review date and team
+tidying (facilitator), and the check-out pulse."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from .. import runtime_of
+from ..services import deliver, pulse
+from .actions import participant_action
+from .context import as_facilitator
+from .responses import facilitator_refresh
+
+bp = Blueprint("deliver", __name__, url_prefix="/w/<code>")
+
+
+@bp.post("/commitments")
+def commit(code: str):  # noqa: ANN201
+    def action(actor):  # noqa: ANN001, ANN202
+        deliver.add_commitment(runtime_of(current_app), actor, request.form)
+        return "Thank you: your commitment is on the wall."
+    return participant_action(code, action)
+
+
+@bp.post("/commitments/<int:commitment_id>/withdraw")
+def withdraw(code: str, commitment_id: int):  # noqa: ANN201
+    def action(actor):  # noqa: ANN001, ANN202
+        deliver.withdraw_commitment(runtime_of(current_app), actor, commitment_id)
+        return "Your commitment is taken back."
+    return participant_action(code, action)
+
+
+@bp.post("/teams")
+def start_team(code: str):  # noqa: ANN201
+    """A participant starts an action team, and is in it."""
+    def action(actor):  # noqa: ANN001, ANN202
+        deliver.start_team(runtime_of(current_app), actor, request.form)
+        return "Your team is started, and you are in it."
+    return participant_action(code, action)
+
+
+@bp.post("/teams/offer")
+def offer_team(code: str):  # noqa: ANN201
+    """The facilitator offers an action team for people to join (around a statement)."""
+    workshop, actor = as_facilitator(code)
+    deliver.start_team(runtime_of(current_app), actor, request.form)
+    return facilitator_refresh(workshop.id, workshop.code)
+
+
+@bp.post("/teams/<int:team_id>/join")
+def join_team(code: str, team_id: int):  # noqa: ANN201
+    def action(actor):  # noqa: ANN001, ANN202
+        deliver.join_team(runtime_of(current_app), actor, team_id,
+                          request.form.get("show_name") == "yes")
+        return "You have joined the team."
+    return participant_action(code, action)
+
+
+@bp.post("/teams/<int:team_id>/leave")
+def leave_team(code: str, team_id: int):  # noqa: ANN201
+    def action(actor):  # noqa: ANN001, ANN202
+        deliver.leave_team(runtime_of(current_app), actor, team_id)
+        return "You have left the team."
+    return participant_action(code, action)
+
+
+@bp.post("/teams/<int:team_id>/remove")
+def remove_team(code: str, team_id: int):  # noqa: ANN201
+    workshop, actor = as_facilitator(code)
+    deliver.remove_team(runtime_of(current_app), actor, team_id)
+    return facilitator_refresh(workshop.id, workshop.code)
+
+
+@bp.post("/review")
+def review(code: str):  # noqa: ANN201
+    """The facilitator sets the date the room meets again to review progress."""
+    workshop, actor = as_facilitator(code)
+    deliver.set_next_review(runtime_of(current_app), actor, request.form.get("next_review"))
+    return facilitator_refresh(workshop.id, workshop.code)
+
+
+@bp.post("/pulse")
+def check_out(code: str):  # noqa: ANN201
+    def action(actor):  # noqa: ANN001, ANN202
+        pulse.answer(runtime_of(current_app), actor, request.form)
+        return "Thank you. Your check-out is saved; nobody sees your own answers."
+    return participant_action(code, action)

@@ -1,0 +1,51 @@
+"""Dream: participants share dreams and place their dots; the facilitator sets the number of
+dots. Totals stay hidden until the facilitator reveals them (POST /settings)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from .. import runtime_of
+from ..services import dreams, votes
+from .actions import participant_action
+from .context import as_facilitator
+from .responses import facilitator_refresh
+
+bp = Blueprint("dreams", __name__, url_prefix="/w/<code>")
+
+
+@bp.post("/dreams")
+def add(code: str):  # noqa: ANN201
+    """A participant shares a dream, optionally linked to themes of the positive core."""
+    def action(actor):  # noqa: ANN001, ANN202
+        _dream, created = dreams.add_dream(runtime_of(current_app), actor,
+                                           request.form.get("text"),
+                                           request.form.getlist("theme"),
+                                           request.form.get("client_id"))
+        return "Your dream is on the wall." if created else "Your dream was already shared."
+    return participant_action(code, action)
+
+
+@bp.post("/votes")
+def vote(code: str):  # noqa: ANN201
+    """Add one of my dots to an item, or take one back; only my ballot changes. The button
+    pressed says which: ``dot=add contribution:12`` or ``dot=remove contribution:12``."""
+    move, _, target = request.form.get("dot", "").partition(" ")
+
+    def action(actor):  # noqa: ANN001, ANN202
+        rt = runtime_of(current_app)
+        if move == "remove":
+            votes.take_back_dot(rt, actor, target)
+            return "Dot taken back."
+        votes.place_dot(rt, actor, target)
+        return "Dot placed."
+    return participant_action(code, action, template="partials/participant/_my_votes.html",
+                              message_ref=target)
+
+
+@bp.post("/dots")
+def dots(code: str):  # noqa: ANN201
+    """The facilitator changes how many dots each person has in the current vote."""
+    workshop, actor = as_facilitator(code)
+    votes.set_dots(runtime_of(current_app), actor, request.form.get("dots"))
+    return facilitator_refresh(workshop.id, workshop.code)

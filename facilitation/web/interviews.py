@@ -1,0 +1,89 @@
+"""Pairs and stories: the facilitator forms pairs; participants pair by code, swap turns,
+capture their partner's story and answer for their own quotes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from .. import runtime_of
+from ..services import pairs, stories
+from ..services import room as room_model
+from ..services.access import Actor
+from ..services.errors import Forbidden, ServiceError
+from ..store import Workshop
+from .context import as_facilitator, workshop_and_actor
+from .responses import facilitator_refresh, is_htmx, participant_refresh
+
+bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
+
+# Parts of a participant's own panel that a push can ask them to fetch again.
+PARTS = {"my-quotes": "partials/_my_quotes.html",
+         "my-votes": "partials/participant/_my_votes.html",
+         "my-teams": "partials/participant/_my_teams.html"}
+
+
+def _as_participant(code: str) -> tuple[Workshop, Actor]:
+    workshop, actor = workshop_and_actor(code)
+    if not actor.is_participant:
+        raise Forbidden("Please join the workshop first.")
+    return workshop, actor
+
+
+@bp.post("/pairs")
+def form_pairs(code: str):  # noqa: ANN201
+    """Facilitator: pair everyone present at random (again, to re-pair)."""
+    workshop, actor = as_facilitator(code)
+    pairs.form_pairs(runtime_of(current_app), actor)
+    return facilitator_refresh(workshop.id, workshop.code)
+
+
+@bp.get("/me")
+def me(code: str):  # noqa: ANN201
+    """A participant's own panel (or part of it), fetched when a push says it changed."""
+    workshop, actor = _as_participant(code)
+    view = room_model.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
+    template = PARTS.get(request.args.get("part", ""), "partials/_my_panel.html")
+    return render_template(template, me=view, state=view.room, oob=False)
+
+
+def _participant_action(code: str, action):  # noqa: ANN001, ANN202
+    workshop, actor = _as_participant(code)
+    try:
+        message = action(actor)
+    except ServiceError as exc:
+        if not is_htmx():
+            raise
+        return participant_refresh(workshop.id, workshop.code, actor.participant_id,
+                                   message=exc.message), exc.status
+    return participant_refresh(workshop.id, workshop.code, actor.participant_id, message)
+
+
+@bp.post("/pair/code")
+def offer_code(code: str):  # noqa: ANN201
+    return _participant_action(code, lambda actor: "Read your code to your colleague: "
+                               + pairs.offer_pair_code(runtime_of(current_app), actor))
+
+
+@bp.post("/pair/join")
+def join_code(code: str):  # noqa: ANN201
+    return _participant_action(code, lambda actor: pairs.pair_by_code(
+        runtime_of(current_app), actor, request.form.get("pair_code")) or "You are paired.")
+
+
+@bp.post("/pair/swap")
+def swap(code: str):  # noqa: ANN201
+    return _participant_action(code, lambda actor: pairs.swap_turn(
+        runtime_of(current_app), actor) or "Turns swapped.")
+
+
+@bp.post("/story")
+def save_story(code: str):  # noqa: ANN201
+    return _participant_action(code, lambda actor: stories.save_story(
+        runtime_of(current_app), actor, request.form) and "Story saved.")
+
+
+@bp.post("/quote")
+def answer_quote(code: str):  # noqa: ANN201
+    return _participant_action(code, lambda actor: stories.answer_quote(
+        runtime_of(current_app), actor, request.form.get("story"),
+        request.form.get("answer") == "yes") or "Thank you: your answer is saved.")

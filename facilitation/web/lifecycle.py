@@ -1,0 +1,34 @@
+"""Deleting a workshop: a confirmation page, then everything in it is gone."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from .. import runtime_of
+from ..services import lifecycle
+from ..services.errors import Invalid
+from .context import as_facilitator
+from .identity import forget
+
+bp = Blueprint("lifecycle", __name__, url_prefix="/w/<code>")
+
+
+@bp.get("/delete")
+def confirm_delete(code: str):  # noqa: ANN201
+    """Say exactly what deleting removes, and ask for the join code to be typed."""
+    workshop, _actor = as_facilitator(code)
+    return render_template("facilitator/delete.html", workshop=workshop)
+
+
+@bp.post("/delete")
+def delete(code: str):  # noqa: ANN201
+    """Delete the workshop and everything in it; everyone connected is told and let go."""
+    workshop, actor = as_facilitator(code)
+    try:
+        title = lifecycle.delete_workshop(runtime_of(current_app), actor,
+                                          request.form.get("confirm_code"))
+    except Invalid as exc:
+        return render_template("facilitator/delete.html", workshop=workshop,
+                               error=exc.message), 400
+    forget(workshop.code)
+    return render_template("facilitator/deleted.html", title=title)

@@ -1,0 +1,168 @@
+"""Dream: dreams linked to themes, dot budgets, and totals hidden until the facilitator
+reveals them, in every view, page and push."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from facilitation.plans import Activity
+from facilitation.services import activities, dreams, moderation, votes
+from facilitation.services import room as room_model
+from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
+from facilitation.store.models import ActivityState
+
+from .method_room import after_discover, every_view
+
+# What a result looks like on any screen: the tally markup, a ranked result or "<n> dots".
+TALLY = re.compile(r'class="tally|class="result|</strong> dots?\b')
+
+
+@pytest.fixture()
+def dreaming(runtime):  # noqa: ANN001, ANN201
+    room = after_discover(runtime, 4, names=("Ana", "", "Bo", ""))
+    room.go_to("team-dream")
+    return room
+
+
+def client_id(text: str) -> str:
+    return "dream-" + "".join(ch for ch in text.lower() if ch.isalnum())[:40]
+
+
+def dream(room, who: int, text: str, themes=()):  # noqa: ANN001, ANN201
+    contribution, created = dreams.add_dream(room.rt, room.people[who], text, list(themes),
+                                             client_id(text))
+    assert created
+    return contribution.id
+
+
+def dots_of(runtime, room) -> dict[int, int | None]:  # noqa: ANN001
+    state = room_model.room_state(runtime, room.room.workshop_id)
+    return {d.id: d.dots for d in state.dreams.dreams}
+
+
+def test_dreams_are_linked_to_themes_and_set_in_a_future_month(runtime, dreaming) -> None:
+    first = dream(dreaming, 0, "We know every new starter by name", [dreaming.theme_ids[1]])
+    dream(dreaming, 1, "We thank each other at every handover", dreaming.theme_ids)
+    state = room_model.room_state(runtime, dreaming.room.workshop_id)
+    board = state.dreams
+    assert [d.themes for d in board.dreams] == [("A real welcome",),
+                                                ("Saying thank you", "A real welcome")]
+    assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", board.horizon)
+    year = int(board.horizon.split()[1])
+    assert year == state.workshop.created_at.year + 2
+    assert all(d.author is None for d in board.dreams)  # anonymous in the shipped plan
+    text = "We know every new starter by name"
+    again, created = dreams.add_dream(runtime, dreaming.people[0], text, [], client_id(text))
+    assert not created and again.id == first  # a resent form is stored once
+
+
+def test_a_dream_needs_words_a_real_theme_and_an_open_activity(runtime, dreaming) -> None:
+    with pytest.raises(Invalid, match="empty"):
+        dreams.add_dream(runtime, dreaming.people[0], "   ", [], "dream-empty-01")
+    with pytest.raises(NotFound, match="themes is no longer there"):
+        dreams.add_dream(runtime, dreaming.people[0], "We rest", ["99999"], "dream-theme-01")
+    activities.set_flag(runtime, dreaming.facilitator, "locked", True)
+    with pytest.raises(Conflict, match="closed this activity"):
+        dreams.add_dream(runtime, dreaming.people[0], "We rest", [], "dream-locked-1")
+
+
+def test_dot_budget_is_enforced_with_a_clear_message(runtime, dreaming) -> None:
+    a = dream(dreaming, 0, "We know every new starter by name")
+    b = dream(dreaming, 1, "We thank each other at every handover")
+    me = dreaming.people[2]
+    votes.place_dot(runtime, me, f"contribution:{a}")
+    votes.place_dot(runtime, me, f"contribution:{a}")  # several dots on one dream are fine
+    ballot = votes.place_dot(runtime, me, f"contribution:{b}")
+    assert ballot.mine == {a: 2, b: 1} and ballot.left == 0
+    with pytest.raises(Invalid, match="used all 3 of your dots"):
+        votes.place_dot(runtime, me, f"contribution:{b}")
+    ballot = votes.take_back_dot(runtime, me, f"contribution:{a}")
+    assert ballot.mine == {a: 1, b: 1} and ballot.left == 1
+    with pytest.raises(Conflict, match="no dot on that one"):
+        votes.take_back_dot(runtime, dreaming.people[3], f"contribution:{a}")
+    # the facilitator gives everyone more dots
+    votes.set_dots(runtime, dreaming.facilitator, 5)
+    for _ in range(3):
+        votes.place_dot(runtime, me, f"contribution:{b}")
+    with pytest.raises(Invalid, match="used all 5"):
+        votes.place_dot(runtime, me, f"contribution:{a}")
+    with pytest.raises(Invalid, match="from 1 to 10"):
+        votes.set_dots(runtime, dreaming.facilitator, 0)
+    with pytest.raises(Forbidden):
+        votes.set_dots(runtime, me, 9)
+
+
+def test_dots_come_from_the_facilitator_then_the_plan_then_three() -> None:
+    activity = Activity("v", "Vote", "dreams", "Vote", 5, "dream", dots=4)
+    assert votes.dots_per_person(activity, None) == 4
+    assert votes.dots_per_person(activity, ActivityState(dots=6)) == 6
+    plain = Activity("v", "Vote", "dreams", "Vote", 5, "dream")
+    assert votes.dots_per_person(plain, ActivityState(dots=None)) == 3
+
+
+def test_dots_on_a_hidden_dream_are_given_back(runtime, dreaming) -> None:
+    a = dream(dreaming, 0, "We know every new starter by name")
+    b = dream(dreaming, 1, "We thank each other at every handover")
+    me = dreaming.people[2]
+    for _ in range(3):
+        votes.place_dot(runtime, me, f"contribution:{a}")
+    moderation.set_hidden(runtime, dreaming.facilitator, "contribution", a, True)
+    assert votes.place_dot(runtime, me, f"contribution:{b}").left == 2
+    with pytest.raises(NotFound):
+        votes.place_dot(runtime, me, f"contribution:{a}")
+
+
+def test_only_participants_vote_and_only_in_a_vote(runtime, dreaming) -> None:
+    a = dream(dreaming, 0, "We know every new starter by name")
+    with pytest.raises(Forbidden):
+        votes.place_dot(runtime, dreaming.facilitator, f"contribution:{a}")
+    with pytest.raises(Invalid, match="Choose one of the items"):
+        votes.place_dot(runtime, dreaming.people[0], f"proposition:{a}")
+    dreaming.go_to("possibility-statements")
+    with pytest.raises(Invalid):
+        votes.place_dot(runtime, dreaming.people[0], f"contribution:{a}")
+
+
+def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dreaming) -> None:
+    a = dream(dreaming, 0, "We know every new starter by name")
+    b = dream(dreaming, 1, "We thank each other at every handover")
+    c = dream(dreaming, 3, "We take our breaks together")
+    for who, picks in ((0, [a, a, b]), (1, [a, b, b]), (2, [a, a, a]), (3, [c])):
+        for target in picks:
+            votes.place_dot(runtime, dreaming.people[who], f"contribution:{target}")
+    assert set(dots_of(runtime, dreaming).values()) == {None}
+    fv = room_model.facilitator_view(runtime, dreaming.room.workshop_id)
+    assert {d.dots for d in fv.room.dreams.dreams} == {None} and fv.room.dreams.voters == 4
+    for html in every_view(app, runtime, dreaming.room):
+        assert not TALLY.search(html), TALLY.search(html)
+        assert "We take our breaks together" in html or "Your dots" not in html
+
+    activities.set_flag(runtime, dreaming.facilitator, "revealed", True)
+    assert dots_of(runtime, dreaming) == {a: 6, b: 3, c: 1}
+    state = room_model.room_state(runtime, dreaming.room.workshop_id)
+    assert [d.id for d in state.dreams.ranked] == [a, b, c]
+    pages = every_view(app, runtime, dreaming.room)
+    projector = pages[-1]
+    assert "6</strong> dots" in projector and "1</strong> dot" in projector
+    assert projector.index("every new starter") < projector.index("every handover")
+    with pytest.raises(Conflict, match="voting has closed"):
+        votes.place_dot(runtime, dreaming.people[3], f"contribution:{a}")
+
+    activities.set_flag(runtime, dreaming.facilitator, "revealed", False)
+    for html in every_view(app, runtime, dreaming.room):
+        assert not TALLY.search(html)
+    votes.place_dot(runtime, dreaming.people[3], f"contribution:{a}")  # voting reopens
+
+
+def test_a_flood_of_dreams_is_slowed_with_a_clear_message(runtime, dreaming) -> None:
+    from facilitation.services.errors import TooMany
+    from facilitation.services.limits import Limits, Rate
+
+    runtime.limits = Limits(sharing=Rate(burst=2, per_second=0.001))
+    dream(dreaming, 0, "We know every new starter by name")
+    dream(dreaming, 0, "We thank each other at handover")
+    with pytest.raises(TooMany, match="sending very fast"):
+        dream(dreaming, 0, "We take our breaks together")
+    dream(dreaming, 1, "We take our breaks together")  # only the sender is slowed
