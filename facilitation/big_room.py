@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from flask import render_template
@@ -33,8 +34,8 @@ CONNECTIONS_EVERY = 0.25
 
 def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,
                    render: Callable[[RoomState], str]) -> None:
-    """Render ``state`` once per table, with that table's cards, and push it there. Called
-    inside the broadcaster's rendering context; the wall is read once for all tables."""
+    """Push ``state`` to each table with that table's cards, rendered once per table (and
+    language) when the push leaves; the wall is read once for all tables."""
     from .broadcast import table_room
 
     rt = broadcaster.runtime
@@ -42,7 +43,7 @@ def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,
     by_table = seating.cards_by_table(rt, state)
     for table in seating.table_labels(rt, state.workshop.id):
         at_table = replace(state, contributions=seating.for_table(by_table, table), table=table)
-        broadcaster.send(table_room(state.workshop.id, table), render(at_table))
+        broadcaster.send(table_room(state.workshop.id, table), partial(render, at_table))
         broadcaster.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
 
 
@@ -53,8 +54,8 @@ def push_table_notes(broadcaster: SocketBroadcaster, state: RoomState) -> None:
     rt = broadcaster.runtime
     assert rt is not None
     for table in seating.table_labels(rt, state.workshop.id):
-        broadcaster.send(table_room(state.workshop.id, table), render_template(
-            "partials/_table_note.html", state=replace(state, table=table)))
+        broadcaster.send(table_room(state.workshop.id, table), partial(
+            render_template, "partials/_table_note.html", state=replace(state, table=table)))
 
 
 def push_contribution(broadcaster: SocketBroadcaster, state: RoomState,
@@ -64,7 +65,8 @@ def push_contribution(broadcaster: SocketBroadcaster, state: RoomState,
     from .broadcast import room, table_room
 
     workshop_id = state.workshop.id
-    card = render_template("partials/_table_card.html", state=state, contribution=contribution)
+    card = partial(render_template, "partials/_table_card.html", state=state,
+                   contribution=contribution)
     table = contribution.table_label
     broadcaster.send(table_room(workshop_id, table) if table else room(workshop_id), card)
     broadcaster.send(room(workshop_id), broadcaster.latest_counts(workshop_id), key="counts",

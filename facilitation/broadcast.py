@@ -5,27 +5,37 @@ htmx and never builds HTML itself. Rooms per workshop: everyone who joined (``ro
 facilitator's screens (``facilitator_room``: control page and projector) and one per
 participant (``person_room``) for what concerns only them, and, in a room seated at tables,
 one per table (``table_room``). What differs per person is never rendered in a broadcast:
-the push asks those browsers to fetch their own part over HTTP. Every push leaves through
-``send``, which coalesces a busy room's fragments (coalesce.py); big_room.py renders what a
+the push asks those browsers to fetch their own part over HTTP. big_room.py says what a
 seated room's tables and plenary are told.
+
+Each connection also belongs to one interface language, so every room exists once per language
+(``in_language``): a push is rendered once per language that has someone listening, never once
+per person, and what people wrote is the same in all of them. Each language's room is also
+its own room for coalescing (coalesce.py): a busy room's fragments wait a moment and leave
+together, rendered in that language when the push leaves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
+import socketio as engine
 from flask import Flask, g, has_request_context, render_template
+from flask_babel import force_locale
 from flask_socketio import SocketIO
 
 from . import big_room
 from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
+from .i18n import LANGUAGES
 from .services import Runtime, seating
 from .services import contributions as contribution_service
 from .services import room as room_model
 from .services.errors import NotFound
 
 FRAGMENT_EVENT = "fragment"
+
 
 # Per-person parts that list the shared board, fetched again by each phone when it changes.
 OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
@@ -46,6 +56,11 @@ def person_room(participant_id: str) -> str:
     return f"p:{participant_id}"
 
 
+def in_language(room_name: str, language: str) -> str:
+    """The members of ``room_name`` whose interface is in ``language``; pushes go only here."""
+    return f"{room_name}@{language}"
+
+
 def table_room(workshop_id: int, table: str) -> str:
     """The phones at one table of a seated room."""
     return f"w:{workshop_id}:t:{table}"
@@ -64,7 +79,13 @@ def render_facilitator(view: room_model.FacilitatorView) -> str:
 
 
 class SocketBroadcaster:
-    """The live layer the services talk to (see services.Broadcaster)."""
+    """The live layer the services talk to (see services.Broadcaster).
+
+    Each method reads what changed once, then hands ``send`` a function that renders the
+    fragment, so the rendering happens once per language that has someone listening. A part
+    of the page that many changes redraw (head counts, the facilitator's panel) is sent with
+    a key instead: its function reads the latest state itself, when the push leaves.
+    """
 
     def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0,
                  budget: int = DELIVERY_BUDGET) -> None:
@@ -75,9 +96,9 @@ class SocketBroadcaster:
                                    socketio.sleep, window, budget)
 
     @contextmanager
-    def _rendering(self) -> Iterator[None]:
-        """An app context for rendering a broadcast, marked so that forms in it carry no
-        session's CSRF token (see web.csrf_field)."""
+    def _rendering(self, language: str | None = None) -> Iterator[None]:
+        """An app context for rendering a broadcast, in ``language``, marked so that forms in
+        it carry no session's CSRF token (see web.csrf_field)."""
         if has_request_context():
             context = self.app.app_context()
         else:
@@ -87,7 +108,12 @@ class SocketBroadcaster:
             context = self.app.test_request_context("/", base_url=base or None)
         with context:
             g.broadcast = True
-            yield
+            if language is None:
+                yield
+                return
+            g.language = language
+            with force_locale(language):
+                yield
 
     def _rt(self) -> Runtime:
         assert self.runtime is not None, "create_app() attaches the runtime"
@@ -100,30 +126,27 @@ class SocketBroadcaster:
             return
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)  # counts, not every card
-            if state.table_walls:
-                big_room.push_contribution(self, state, contribution)
-                return
-            everyone = render_template("partials/_push_contribution.html", state=state,
-                                       contribution=contribution)
-            facilitator = render_template("partials/_push_facilitator_card.html", state=state,
-                                          contribution=contribution)
-        self.send(room(workshop_id), everyone)
-        self.send(facilitator_room(workshop_id), facilitator)
+        if state.table_walls:
+            big_room.push_contribution(self, state, contribution)
+            return
+        self.send(room(workshop_id), lambda: render_template(
+            "partials/_push_contribution.html", state=state, contribution=contribution))
+        self.send(facilitator_room(workshop_id), lambda: render_template(
+            "partials/_push_facilitator_card.html", state=state, contribution=contribution))
 
     def workshop_changed(self, workshop_id: int) -> None:
         """Phase, activity, topic or settings changed: refresh every screen's whole view."""
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
-            if state.table_walls:
-                big_room.push_to_tables(self, state, lambda at_table: render_room(
-                    at_table, "room") + render_template("partials/_refetch.html",
-                                                        target="my-panel", state=at_table))
-                everyone = ""
-            else:
-                everyone = render_room(state, "room") + render_template(
-                    "partials/_refetch.html", target="my-panel", state=state)
-        if everyone:
-            self.send(room(workshop_id), everyone)
+
+        def render(state: room_model.RoomState) -> str:
+            return render_room(state, "room") + render_template(
+                "partials/_refetch.html", target="my-panel", state=state)
+
+        if state.table_walls:
+            big_room.push_to_tables(self, state, render)
+        else:
+            self.send(room(workshop_id), partial(render, state))
             if state.seated:
                 big_room.push_table_notes(self, state)
         self.refresh_facilitator(workshop_id)
@@ -134,16 +157,18 @@ class SocketBroadcaster:
         again its own part that lists the board (its ballot, or its action teams)."""
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
-            if state.table_walls:
-                big_room.push_to_tables(self, state, lambda at_table: render_template(
-                    "partials/_board_bag.html", state=at_table))
-                self.refresh_facilitator(workshop_id)
-                return
+
+        def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state)
             if state.kind in OWN_LISTS:
                 html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
                                         state=state)
-        self.send(room(workshop_id), html)
+            return html
+
+        if state.table_walls:
+            big_room.push_to_tables(self, state, render)
+        else:
+            self.send(room(workshop_id), partial(render, state))
         self.refresh_facilitator(workshop_id)
 
     def votes_changed(self, workshop_id: int, participant_id: str) -> None:
@@ -166,8 +191,7 @@ class SocketBroadcaster:
     def timer_changed(self, workshop_id: int) -> None:
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)
-            html = render_template("partials/_timer.html", state=state)
-        self.send(room(workshop_id), html)
+        self.send(room(workshop_id), lambda: render_template("partials/_timer.html", state=state))
 
     def connections_changed(self, workshop_id: int) -> None:
         """A phone connected or left: only the facilitator's counts of who is here change.
@@ -177,7 +201,8 @@ class SocketBroadcaster:
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined: only the head counts change, unless the room just grew big enough
         to sit at tables, when every view does."""
-        state = room_model.room_summary(self._rt(), workshop_id)
+        with self._rendering():
+            state = room_model.room_summary(self._rt(), workshop_id)
         # A small range, not one number: people joining at the same moment may skip it.
         if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
             self.workshop_changed(workshop_id)
@@ -188,12 +213,11 @@ class SocketBroadcaster:
         """The head counts, read and rendered when the push leaves."""
 
         def render() -> str:
-            with self._rendering():
-                try:
-                    state = room_model.room_summary(self._rt(), workshop_id)
-                except NotFound:  # deleted while the push waited
-                    return ""
-                return render_template("partials/_counts.html", state=state)
+            try:
+                state = room_model.room_summary(self._rt(), workshop_id)
+            except NotFound:  # deleted while the push waited
+                return ""
+            return render_template("partials/_counts.html", state=state)
 
         return render
 
@@ -201,28 +225,30 @@ class SocketBroadcaster:
                         target: str) -> None:
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)
-            html = render_template("partials/_refetch.html", target=target, state=state)
+
+        def render() -> str:
+            return render_template("partials/_refetch.html", target=target, state=state)
+
         if participant_ids is None:
-            self.send(room(workshop_id), html)
+            self.send(room(workshop_id), render)
             return
         for participant_id in set(participant_ids):
             if participant_id:
-                self.send(person_room(participant_id), html)
+                self.send(person_room(participant_id), render)
 
     def refresh_facilitator(self, workshop_id: int, min_window: float = 0.0) -> None:
         """The facilitator's panel (and a seated room's projector, which shows the plenary),
         read and rendered when the push leaves, so many changes in a window cost one."""
 
         def render() -> str:
-            with self._rendering():
-                try:
-                    view = room_model.facilitator_view(self._rt(), workshop_id)
-                except NotFound:  # deleted while the push waited
-                    return ""
-                html = render_facilitator(view)
-                if view.plenary is not None:
-                    html += render_room(view.room, "projector", view.plenary)
-                return html
+            try:
+                view = room_model.facilitator_view(self._rt(), workshop_id)
+            except NotFound:  # deleted while the push waited
+                return ""
+            html = render_facilitator(view)
+            if view.plenary is not None:
+                html += render_room(view.room, "projector", view.plenary)
+            return html
 
         self.send(facilitator_room(workshop_id), render, key="facilitator",
                   min_window=min_window)
@@ -232,20 +258,29 @@ class SocketBroadcaster:
 
         Connections held by other processes (scale-out) get the notice through the message
         queue and close themselves; any event they still send finds the workshop gone."""
-        with self._rendering():
-            html = render_template("partials/_workshop_deleted.html")
-        self.send(room(workshop_id), html)
-        self.batcher.flush(room(workshop_id))  # the notice leaves before the connections go
+        self.send(room(workshop_id), lambda: render_template("partials/_workshop_deleted.html"))
         manager = self.socketio.server.manager
-        for sid, _eio_sid in list(manager.get_participants("/", room(workshop_id))):
-            self.socketio.server.disconnect(sid)
+        for language in LANGUAGES:
+            # The notice leaves before the connections go.
+            self.batcher.flush(in_language(room(workshop_id), language))
+            members = manager.get_participants("/", in_language(room(workshop_id), language))
+            for sid, _eio_sid in list(members):
+                self.socketio.server.disconnect(sid)
 
-    def send(self, to: str, html: Fragment, key: str | None = None,
+    def send(self, to: str, fragment: Fragment, key: str | None = None,
              min_window: float = 0.0) -> None:
-        """The one place fragments leave the server: coalesced per room (see coalesce.py).
-        A ``key`` marks a function that renders the latest state of one part of the page;
-        ``min_window`` keeps a costly one from being rendered more often than that."""
-        self.batcher.send(to, html, key, min_window)
+        """The one place fragments leave the server: for each language that has someone
+        listening in ``to``, coalesced in that language's room (see coalesce.py) and rendered
+        in that language when the push leaves. A ``key`` marks a function that reads the
+        latest state of one part of the page; ``min_window`` keeps a costly one from being
+        rendered more often than that."""
+        for language in self._languages_listening(to):
+            self.batcher.send(in_language(to, language),
+                              partial(self._render, fragment, language), key, min_window)
+
+    def _render(self, fragment: Fragment, language: str) -> str:
+        with self._rendering(language):
+            return fragment() if callable(fragment) else fragment
 
     def _emit(self, to: str, html: str) -> None:
         if html:
@@ -254,3 +289,12 @@ class SocketBroadcaster:
     def _audience(self, to: str) -> int:
         """How many connections this process holds in room ``to`` (a dict lookup)."""
         return len(self.socketio.server.manager.rooms.get("/", {}).get(to, ()))
+
+    def _languages_listening(self, to: str) -> list[str]:
+        """The languages with a connection in ``to``. This process only knows its own
+        connections; behind a message queue others may listen, so every language is rendered."""
+        manager = self.socketio.server.manager
+        if isinstance(manager, engine.PubSubManager):
+            return list(LANGUAGES)
+        rooms = manager.rooms.get("/", {})
+        return [language for language in LANGUAGES if rooms.get(in_language(to, language))]

@@ -40,8 +40,10 @@ Sleep = Callable[[float], None]
 DELIVERY_BUDGET = 20_000
 # How much a late wake-up (seconds behind schedule, averaged) widens every window.
 LATENESS_WEIGHT = 4
-# A push bigger than this leaves at once, so a burst cannot grow a room's buffer without bound.
+# A push bigger than this, or of more fragments than this (a function's size is unknown until
+# it renders), leaves at once, so a burst cannot grow a room's buffer without bound.
 MAX_PENDING_BYTES = 256 * 1024
+MAX_PENDING_PARTS = 512
 
 
 class _Pending:
@@ -110,7 +112,8 @@ class RoomBatcher:
             previous = pending.parts.pop(slot, None)
             pending.parts[slot] = html
             pending.size += _size(html) - _size(previous)
-            overfull = pending.size >= self.max_bytes
+            overfull = (pending.size >= self.max_bytes
+                        or len(pending.parts) >= MAX_PENDING_PARTS)
             window = max(self.window(to), min_window)
             wait = self._last_push.get(to, 0.0) + window - time.monotonic()
         if overfull or (first and wait <= 0):

@@ -8,7 +8,7 @@ broadcast.py), never once per person.
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, gettext
 
 from .config import PROJECT_ROOT
@@ -19,7 +19,11 @@ TRANSLATIONS = PROJECT_ROOT / "translations"
 
 
 def chosen_language() -> str:
-    """The person's own choice, else what their browser prefers, else English."""
+    """The person's own choice, else what their browser prefers, else English. A pushed
+    fragment is rendered for a language, not for the person whose change caused it."""
+    forced = g.get("language")
+    if forced in LANGUAGES:
+        return forced
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

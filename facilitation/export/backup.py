@@ -13,6 +13,9 @@ the restored workshop gives the same file again, byte for byte, as long as its j
 participant ids were free; if not, import gives the workshop a new code and the clashing
 participants new ids, and that is the only difference.
 
+One table is left out on purpose (NOT_KEPT): the theme board's undo steps are snapshots that
+name rows by their ids in the live database, so a restored board starts a fresh undo history.
+
 The facilitator key is stored only as a hash, and the hash is restored as it was: the old
 private link keeps working (with the new code, if the code had to change).
 
@@ -50,6 +53,13 @@ POLYMORPHIC: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
 }
 
 
+#: Tables a backup leaves out, and why.
+NOT_KEPT: dict[str, str] = {
+    "theme_history": "undo snapshots name rows by live database ids; a restored board "
+                     "starts a fresh undo history",
+}
+
+
 class BackupError(ValueError):
     """A backup that cannot be written or read; the message says what and where."""
 
@@ -64,12 +74,14 @@ class Restored:
 
 
 def tables_in_order() -> list[Table]:
-    """Every table, each after the tables its rows point at (foreign keys and POLYMORPHIC)."""
+    """Every kept table, each after the tables its rows point at (foreign keys and
+    POLYMORPHIC)."""
     tables = Base.metadata.tables
     extra = [(tables[target], tables[name])
              for (name, _column), (_kind, targets) in POLYMORPHIC.items()
              for target in targets.values()]
-    return sort_tables(tables.values(), extra_dependencies=extra)
+    return [table for table in sort_tables(tables.values(), extra_dependencies=extra)
+            if table.name not in NOT_KEPT]
 
 
 def _renumbered(table: Table) -> bool:

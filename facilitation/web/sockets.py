@@ -11,7 +11,8 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import runtime_of
-from ..broadcast import facilitator_room, person_room, room, table_room
+from ..broadcast import facilitator_room, in_language, person_room, room, table_room
+from ..i18n import chosen_language
 from ..services import contributions as contribution_service
 from ..services import pairs, presence, seating
 from ..services import workshops as workshop_service
@@ -57,15 +58,17 @@ def register(socketio: SocketIO) -> None:
         if actor.role == "stranger":
             return False
         actors[request.sid] = actor
-        join_room(room(workshop.id))
+        # Pushes are rendered per language: this connection hears its page's language.
+        language = chosen_language()
+        join_room(in_language(room(workshop.id), language))
         # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
         table = seating.table_of(runtime_of(current_app), actor.participant_id)
         if table:
-            join_room(table_room(workshop.id, table))
+            join_room(in_language(table_room(workshop.id, table), language))
         if actor.is_facilitator:
-            join_room(facilitator_room(workshop.id))
+            join_room(in_language(facilitator_room(workshop.id), language))
         else:
-            join_room(person_room(actor.participant_id))
+            join_room(in_language(person_room(actor.participant_id), language))
             rt = runtime_of(current_app)
             presence.connected(rt, actor.participant_id, +1)
             pairs.place_late_joiner(rt, workshop.id, actor.participant_id)

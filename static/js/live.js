@@ -104,6 +104,7 @@
     });
     if (!template.content.children.length) { return; }
     rememberFocus();
+    keepDisclosures(template.content);
     htmx.swap(document.body, template.innerHTML, { swapStyle: "none" });
     afterSwap();
     var newPhase = document.getElementById("phase-panel");
@@ -113,6 +114,35 @@
     }
     if (newCards) { announceNewCards(newCards); }
   }
+
+  /* A section someone opened (or closed) stays so when a push redraws it. A disclosure is
+     known by its nearest identified container, its class and its place among its kind. */
+  function disclosureKey(details) {
+    var anchor = details.parentElement;
+    while (anchor && !anchor.id) { anchor = anchor.parentElement; }
+    var scope = anchor || details.getRootNode();
+    var same = Array.prototype.filter.call(scope.querySelectorAll("details"), function (d) {
+      return d.className === details.className;
+    });
+    return (anchor ? anchor.id : "") + "|" + details.className + "|" + same.indexOf(details);
+  }
+
+  function disclosuresShown() {
+    var shown = {};
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
+      shown[disclosureKey(d)] = d.open;
+    });
+    return shown;
+  }
+
+  function showDisclosures(root, shown) {
+    Array.prototype.forEach.call(root.querySelectorAll("details"), function (d) {
+      var key = disclosureKey(d);
+      if (Object.prototype.hasOwnProperty.call(shown, key)) { d.open = shown[key]; }
+    });
+  }
+
+  function keepDisclosures(incoming) { showDisclosures(incoming, disclosuresShown()); }
 
   /* Keep keyboard and screen-reader users where they were when part of the page is redrawn:
      refocus the element with the same id, or else its nearest identified container. A part
@@ -237,6 +267,10 @@
   });
   document.body.addEventListener("htmx:beforeRequest", rememberFocus);
   document.body.addEventListener("htmx:afterSettle", afterSwap);
+  // A part fetched again over HTTP (a phone's own panel) keeps its open sections too.
+  var shownBeforeSwap = {};
+  document.body.addEventListener("htmx:beforeSwap", function () { shownBeforeSwap = disclosuresShown(); });
+  document.body.addEventListener("htmx:afterSwap", function () { showDisclosures(document, shownBeforeSwap); });
   document.body.addEventListener("input", function (event) {
     if (event.target.dataset && event.target.dataset.draft) {
       store(draftKeyOf(event.target), event.target.value);

@@ -56,3 +56,33 @@ def test_contribution_reaches_facilitator_and_projector_live(server, new_context
 
     facilitator.goto(f"{server.url}/w/NOPE00/facilitate")
     assert_accessible(facilitator, "error page")
+
+
+def test_redraws_keep_open_sections_and_the_empty_wall_invites(server, new_context) -> None:
+    facilitator = new_context().new_page()
+    code = start_workshop(facilitator, server.url)
+    first = join_as_participant(new_context(), server.url, code)
+    facilitator.goto(f"{server.url}/w/{code}/facilitate")
+    expect(facilitator.locator("#connection")).to_have_text("Connected")
+    advance(facilitator)
+
+    invitation = first.locator("#wall .empty-note")
+    expect(invitation).to_be_visible()
+    first.get_by_label("Your words").fill("The porter who learnt everyone's name")
+    first.get_by_role("button", name="Share").click()
+    expect(first.locator("#wall .card")).to_have_count(1)
+    expect(invitation).to_be_hidden()
+
+    # The facilitator hides the card: the wall is empty again and invites once more.
+    facilitator.locator("#facilitator-panel .card").get_by_role("button", name="Hide").click()
+    expect(first.locator("#wall .card")).to_have_count(0)
+    expect(invitation).to_be_visible()
+
+    hidden = facilitator.locator("#facilitator-panel details.hidden-items")
+    hidden.locator("summary").click()
+    expect(hidden).to_have_attribute("open", "")
+    # Someone else connects: the facilitator's panel is redrawn (a new element replaces it).
+    hidden.evaluate("el => { el.dataset.before = 'yes'; }")
+    join_as_participant(new_context(), server.url, code)
+    expect(facilitator.locator("details.hidden-items[data-before]")).to_have_count(0)
+    expect(hidden).to_have_attribute("open", "")
