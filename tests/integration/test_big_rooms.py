@@ -4,9 +4,13 @@ facilitator's screens, and no push that carries the whole room's cards."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 
+from facilitation import create_app, runtime_of, socketio_of
 from facilitation.services import seating
 
 from .room import Person, join, start_workshop
@@ -149,3 +153,67 @@ def test_a_growing_room_sits_at_tables_by_itself(app, socketio) -> None:
     assert seat(facilitator, "room").status_code == 302
     pushed = "".join(first.fragments())
     assert 'id="table-note" class="table-note" hx-swap-oob="true" hidden' in pushed
+
+
+@contextmanager
+def whole_wall_reads(app) -> Iterator[list[str]]:  # noqa: ANN001
+    """Every query that reads a wall's visible cards without a table or a page: the whole
+    wall. (The facilitator's list of hidden cards, to restore, is not the wall.)"""
+    engine = runtime_of(app).store.engine
+    found: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        flat = " ".join(statement.split())
+        if (flat.startswith("SELECT") and "contributions.body" in flat
+                and "contributions.activity_key =" in flat and "LIMIT" not in flat
+                and "contributions.hidden IS 1" not in flat
+                and "contributions.table_label" not in flat.split("WHERE", 1)[-1]):
+            found.append(flat)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+@pytest.mark.parametrize("choice", ["room", "tables"])
+def test_a_new_card_never_reads_the_whole_wall(tables, app, choice) -> None:
+    facilitator, people = tables
+    seat(facilitator, choice)
+    for number in range(5):
+        people[number].contribute("arrival-hopes", f"Earlier card {number}")
+    with whole_wall_reads(app) as reads:
+        assert people[9].contribute("arrival-hopes", "One more card")["ok"]
+    assert reads == []
+
+
+def test_coalesced_pushes_keep_a_card_from_showing_twice(data_dir) -> None:
+    """With a real window, the facilitator's panel (read when the push leaves) comes after a
+    card appended in the same push, so the card is not appended to a list that has it."""
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
+                      "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
+    try:
+        socketio = socketio_of(app)
+        facilitator = start_workshop(app)
+        person = join(app, facilitator.code)
+        for who in (facilitator, person):
+            who.connect(socketio, app)
+        assert facilitator.emit("move", {"direction": "forward"})["ok"]
+        runtime_of(app).broadcaster.batcher.flush_all()
+        facilitator.fragments()
+        runtime_of(app).broadcaster.connections_changed(facilitator_id(app, facilitator))
+        assert person.contribute("arrival-hopes", "Only once")["ok"]
+        runtime_of(app).broadcaster.batcher.flush_all()
+        pushed = "".join(facilitator.fragments())
+        card = pushed.index('hx-swap-oob="beforeend:#fwall-list-arrival-hopes"')
+        panel = pushed.index('id="facilitator-panel"')
+        assert card < panel
+    finally:
+        runtime_of(app).store.dispose()
+
+
+def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
+    from facilitation.services import workshops as workshop_service
+
+    return workshop_service.find(runtime_of(app), facilitator.code).id
