@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT, free_port, wait_for_port
 from tests.phones import WAIT, join, start_workshop, wait_until
 
-from .test_two_processes import AppProcess
+from .test_two_processes import app_process
 
 
 def _nginx() -> str:
@@ -34,7 +34,7 @@ def behind_nginx(tmp_path: Path, postgres_url: str, redis_url: str):
     loopback ones; nginx also names the process that answered, for the test to see."""
     binary = _nginx()
     key = secrets.token_hex(32)
-    apps = {name: AppProcess(name, tmp_path, postgres_url, redis_url, key).launch()
+    apps = {name: app_process(name, tmp_path, postgres_url, redis_url, key).launch()
             for name in ("a", "b")}
     port = free_port()
     shipped = (ROOT / "deploy" / "nginx.conf").read_text()

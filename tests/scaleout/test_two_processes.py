@@ -9,50 +9,19 @@ find everything that was acknowledged.
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for_port
+from tests.conftest import ServerProcess, wait_for_port
 from tests.phones import WAIT, join, start_workshop, wait_until
 
 
-class AppProcess:
+def app_process(name: str, tmp: Path, database: str, queue: str, key: str) -> ServerProcess:
     """One of several app processes sharing the queue, the database and the signing key."""
-
-    def __init__(self, name: str, tmp: Path, database: str, queue: str, key: str) -> None:
-        self.port = free_port()
-        self.log = tmp / f"{name}.log"
-        self.command = [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1",
-                        "--port", str(self.port), "--data-dir", str(tmp / f"{name}-data"),
-                        "--database", database, "--message-queue", queue]
-        self.env = {"APPRECIATE_SECRET_KEY": key, "PATH": "/usr/bin:/bin"}
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def launch(self) -> AppProcess:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        return self
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+    return ServerProcess(tmp / f"{name}-data", tmp / f"{name}.log", "--database", database,
+                         "--message-queue", queue,
+                         env={"APPRECIATE_SECRET_KEY": key, "PATH": "/usr/bin:/bin"})
 
 
 @pytest.fixture()
@@ -60,7 +29,7 @@ def two_processes(tmp_path: Path, postgres_url: str, redis_url: str):
     """Two app processes started at the same moment on one empty PostgreSQL database, so
     both run the migrations at once (they must take turns, not fail)."""
     key = secrets.token_hex(32)
-    processes = [AppProcess(name, tmp_path, postgres_url, redis_url, key).launch()
+    processes = [app_process(name, tmp_path, postgres_url, redis_url, key).launch()
                  for name in ("a", "b")]
     try:
         for process in processes:
