@@ -36,7 +36,6 @@ from .services.errors import NotFound
 
 FRAGMENT_EVENT = "fragment"
 
-
 # Per-person parts that list the shared board, fetched again by each phone when it changes.
 OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
 

@@ -251,13 +251,13 @@ class FacilitatorView:
     plenary: seating.Plenary | None = None
 
 
-def facilitator_view(rt: Runtime, workshop_id: int, page: int = 1) -> FacilitatorView:
-    """What the control page shows; a seated room's wall as its plenary's ``page``."""
+def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
+    """What the control page shows; a seated room's wall as the first page of its plenary."""
     with rt.store.reading() as db:
         room = load_room(db, rt, workshop_id, SEAT)
         plenary = None
         if room.table_walls and room.activity is not None:
-            plenary = seating.plenary(db, workshop_id, room.activity.key, page)
+            plenary = seating.plenary(db, workshop_id, room.activity.key)
         groups: list[Group] = []
         unpaired = 0
         themes = room.board
