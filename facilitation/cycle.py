@@ -8,25 +8,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .words import N_, translate
+
 
 @dataclass(frozen=True)
 class Phase:
-    """One step of the workshop as people see it."""
+    """One step of the workshop as people see it (its words in the reader's language)."""
 
     key: str
-    label: str
-    purpose: str
+    english_label: str
+    english_purpose: str
     open_for_contributions: bool
+
+    @property
+    def label(self) -> str:
+        return translate(self.english_label)
+
+    @property
+    def purpose(self) -> str:
+        return translate(self.english_purpose)
 
 
 PHASES: tuple[Phase, ...] = (
-    Phase("lobby", "Welcome", "People are arriving and joining.", False),
-    Phase("define", "Define", "Agree what we want to learn more about.", True),
-    Phase("discover", "Discover", "Share stories of us at our best.", True),
-    Phase("dream", "Dream", "Imagine our future at its best.", True),
-    Phase("design", "Design", "Say boldly what we will be like.", True),
-    Phase("deliver", "Deliver", "Choose what we will do, and when.", True),
-    Phase("closed", "Closed", "The workshop has ended. Thank you.", False),
+    Phase("lobby", N_("Welcome"), N_("People are arriving and joining."), False),
+    Phase("define", N_("Define"), N_("Agree what we want to learn more about."), True),
+    Phase("discover", N_("Discover"), N_("Share stories of us at our best."), True),
+    Phase("dream", N_("Dream"), N_("Imagine our future at its best."), True),
+    Phase("design", N_("Design"), N_("Say boldly what we will be like."), True),
+    Phase("deliver", N_("Deliver"), N_("Choose what we will do, and when."), True),
+    Phase("closed", N_("Closed"), N_("The workshop has ended. Thank you."), False),
 )
 
 #: The five phases of the 4-D cycle that a plan fills with activities, in order.
@@ -51,7 +61,15 @@ _ORDER = [phase.key for phase in PHASES]
 
 
 class CycleError(ValueError):
-    """A move the cycle does not allow."""
+    """A move the cycle does not allow; ``message`` is in the reader's language."""
+
+    def __init__(self, text: str, **params: object) -> None:
+        super().__init__(text % params if params else text)
+        self.text, self.params = text, params
+
+    @property
+    def message(self) -> str:
+        return translate(self.text, **self.params)
 
 
 def phase(key: str) -> Phase:
@@ -59,7 +77,7 @@ def phase(key: str) -> Phase:
     try:
         return _BY_KEY[key]
     except KeyError:
-        raise CycleError(f"There is no phase called {key!r}.") from None
+        raise CycleError("There is no phase called %(key)r.", key=key) from None
 
 
 def next_phase(key: str) -> str:

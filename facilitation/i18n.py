@@ -8,9 +8,10 @@ broadcast.py), never once per person.
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
-from flask_babel import Babel, gettext
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, get_translations, gettext
 
+from . import words
 from .config import PROJECT_ROOT
 
 LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg"}
@@ -19,17 +20,18 @@ TRANSLATIONS = PROJECT_ROOT / "translations"
 
 
 def chosen_language() -> str:
-    """The person's own choice, else what their browser prefers, else English. A pushed
-    fragment is rendered for a language, not for the person whose change caused it."""
+    """The person's own choice, else what their browser prefers, else English (also with no
+    request at all, as for an export from the command line). A pushed fragment is rendered
+    for a language, not for the person whose change caused it."""
     forced = g.get("language")
     if forced in LANGUAGES:
         return forced
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    if request:
-        return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def live_words() -> dict[str, str]:
@@ -61,3 +63,6 @@ def init_app(app: Flask) -> None:
           default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals.update(languages=LANGUAGES, current_language=chosen_language,
                                  live_words=live_words)
+    # The method and the services mark their words; they are translated when shown.
+    words.install(lambda text: get_translations().ugettext(text),
+                  lambda one, many, count: get_translations().ungettext(one, many, count))

@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .card_words import CONCEPT_PREFIX, LEXICON, Lexicon, Options, Term, card_terms
+from .words import translate, translate_plural
 
 ItemKey = tuple[str, int]
 
@@ -28,13 +29,32 @@ DEFAULT_MAX_GROUPS = 12
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A proposed group of cards and why they belong together."""
+    """A proposed group of cards and why they belong together. The label and explanation are
+    put into words when read, so a board rendered once per language reads right in each."""
 
     items: tuple[ItemKey, ...]
     keywords: tuple[str, ...]
-    label: str
-    explanation: str
     signature: str
+    concept: str | None = None  # the lexicon's name for what most of the cards talk about
+    concept_cards: int = 0
+    quoted: tuple[tuple[str, int], ...] = ()  # the words naming the concept, with card counts
+    shared: tuple[tuple[str, int], ...] = ()  # other words the cards share, with card counts
+
+    @property
+    def label(self) -> str:
+        if self.concept is not None:
+            return self.concept
+        if self.shared:
+            words = [f"“{w}”" for w, _ in self.shared[:2]]
+            return translate("Cards mentioning %(words)s", words=words[0] if len(words) == 1
+                             else translate("%(list)s and %(last)s", list=words[0],
+                                            last=words[1]))
+        return translate("Cards that read alike")
+
+    @property
+    def explanation(self) -> str:
+        return _explain(len(self.items), self.concept_cards, self.label, list(self.quoted),
+                        list(self.shared))
 
 
 @dataclass(frozen=True)
@@ -243,16 +263,11 @@ def _describe(group: list[int], keys: list[ItemKey], terms: list[list[Term]],
                    key=lambda f: (-cards_with[f], df[f], f))
     shared = [(written(f), cards_with[f]) for f in words[:2 if main else 3]]
     keywords = tuple(surface for surface, _ in quoted + shared)
-    if main is not None:
-        label = lexicon.concepts[main.removeprefix(CONCEPT_PREFIX)].label
-    elif shared:
-        label = "Cards mentioning " + " and ".join(f"“{w}”" for w, _ in shared[:2])
-    else:
-        label = "Cards that read alike"
     return Suggestion(
-        items=tuple(keys[i] for i in group), keywords=keywords, label=label,
-        explanation=_explain(size, cards_with[main] if main else 0, label, quoted, shared),
-        signature=signature_of([keys[i] for i in group]))
+        items=tuple(keys[i] for i in group), keywords=keywords,
+        signature=signature_of([keys[i] for i in group]),
+        concept=lexicon.concepts[main.removeprefix(CONCEPT_PREFIX)].label if main else None,
+        concept_cards=cards_with[main] if main else 0, quoted=tuple(quoted), shared=tuple(shared))
 
 
 def _explain(size: int, concept_cards: int, label: str,
@@ -261,20 +276,27 @@ def _explain(size: int, concept_cards: int, label: str,
     sentences = []
     if concept_cards:
         if concept_cards == size:
-            who = "Both cards" if size == 2 else f"All {size} cards"
+            who = (translate("Both cards") if size == 2
+                   else translate("All %(size)s cards", size=size))
         else:
-            who = f"{concept_cards} of these {size} cards"
-        sentences.append(f"{who} talk about {label.lower()}: {_counted(quoted)}.")
+            who = translate("%(some)s of these %(size)s cards", some=concept_cards, size=size)
+        sentences.append(translate("%(who)s talk about %(topic)s: %(words)s.", who=who,
+                                   topic=label.lower(), words=_counted(quoted)))
         if shared:
-            sentences.append(f"They also share {_counted(shared)}.")
+            sentences.append(translate("They also share %(words)s.", words=_counted(shared)))
     elif shared:
-        sentences.append(f"{'Both' if size == 2 else f'These {size}'} cards share "
-                         f"{_counted(shared)}.")
+        sentences.append(translate("Both cards share %(words)s.", words=_counted(shared))
+                         if size == 2 else
+                         translate("These %(size)s cards share %(words)s.", size=size,
+                                   words=_counted(shared)))
     else:
-        sentences.append(f"These {size} cards use similar words.")
+        sentences.append(translate("These %(size)s cards use similar words.", size=size))
     return " ".join(sentences)
 
 
 def _counted(words: list[tuple[str, int]]) -> str:
-    parts = [f"“{surface}” ({n} card{'s' if n != 1 else ''})" for surface, n in words]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [translate_plural("“%(word)s” (%(num)s card)", "“%(word)s” (%(num)s cards)", n,
+                              word=surface) for surface, n in words]
+    if len(parts) == 1:
+        return parts[0]
+    return translate("%(list)s and %(last)s", list=", ".join(parts[:-1]), last=parts[-1])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .words import translate
+
 # Words that put a statement in the future or make it a wish instead of a fact.
 FUTURE_PHRASES: tuple[str, ...] = (
     "will", "shall", "should", "would", "could", "going to", "hope to", "hoping to", "want to",
@@ -79,8 +81,9 @@ def tense_hints(text: str) -> list[Hint]:
     if not found:
         return []
     words = ", ".join(f"“{p}”" for p in found[:3])
-    return [Hint("present", f"Say it as if it is already true: try “we welcome” rather than "
-                            f"“we will welcome”. Words to look at: {words}.")]
+    return [Hint("present", translate("Say it as if it is already true: try “we welcome” rather "
+                                      "than “we will welcome”. Words to look at: %(words)s.",
+                                      words=words))]
 
 
 def proposition_hints(text: str) -> list[Hint]:
@@ -88,18 +91,20 @@ def proposition_hints(text: str) -> list[Hint]:
     lowered = _normal(text)
     hints: list[Hint] = []
     if lowered and not re.match(r"^we(\b|')", lowered):
-        hints.append(Hint("we", "Try starting with “We…”, so it is about all of us."))
+        hints.append(Hint("we", translate("Try starting with “We…”, so it is about all of us.")))
     hints.extend(tense_hints(text))
     jargon = [word for word in JARGON if _contains(lowered, word)]
     long_words = sorted({w for w in _WORD.findall(text) if len(w) >= LONG_WORD}, key=len,
                         reverse=True)
-    plainer = [f"“{word}” (perhaps “{JARGON[word]}”)" for word in jargon[:3]]
+    plainer = [translate("“%(word)s” (perhaps “%(plain)s”)", word=word, plain=JARGON[word])
+               for word in jargon[:3]]
     plainer += [f"“{word}”" for word in long_words[:max(0, 3 - len(plainer))]]
     if plainer:
-        hints.append(Hint("plain", "Everyday words help everyone own it. Could these be "
-                                   "plainer? " + ", ".join(plainer) + "."))
+        hints.append(Hint("plain", translate("Everyday words help everyone own it. Could these be "
+                                             "plainer? %(words)s.", words=", ".join(plainer))))
     count = len(_WORD.findall(text))
     if count > MAX_WORDS:
-        hints.append(Hint("short", f"It has {count} words. A shorter statement, {MAX_WORDS} "
-                                   "words or fewer, is easier to remember."))
+        hints.append(Hint("short", translate("It has %(count)s words. A shorter statement, "
+                                             "%(most)s words or fewer, is easier to remember.",
+                                             count=count, most=MAX_WORDS)))
     return hints

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from ..words import short_day, translate
 from .model import Report
-from .report_html import short_date
 
 
 def _all_day(uid: str, day: date, summary: str, description: str, stamp: datetime) -> Event:
@@ -23,7 +23,8 @@ def _all_day(uid: str, day: date, summary: str, description: str, stamp: datetim
 
 
 def render_ics(report: Report) -> bytes:
-    """One all-day event per commitment on its due date, and one on the review date."""
+    """One all-day event per commitment on its due date, and one on the review date, in the
+    language of whoever downloads the file."""
     stamp = datetime.now(UTC).replace(microsecond=0)
     title = report.cover.title
     calendar = Calendar()
@@ -31,22 +32,26 @@ def render_ics(report: Report) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{title}: commitments")
+    calendar.add("x-wr-calname", translate("%(title)s: commitments", title=title))
     uid_base = f"{report.cover.code.lower()}.appreciate"
     for row in report.commitments:
         who = f" ({row.owner})" if row.owner else ""
-        details = [f"From the Appreciative Inquiry workshop “{title}”.",
-                   f"First step: {row.first_step} (by {short_date(row.first_step_due)})."]
+        details = [translate("From the Appreciative Inquiry workshop “%(title)s”.", title=title),
+                   translate("First step: %(step)s (by %(day)s).", step=row.first_step,
+                             day=short_day(row.first_step_due))]
         if row.helpers:
-            details.append(f"With: {row.helpers}.")
+            details.append(translate("With: %(helpers)s", helpers=row.helpers) + ".")
         if row.support_needed:
-            details.append(f"Support needed: {row.support_needed}")
+            details.append(translate("Support needed: %(support)s", support=row.support_needed))
         if row.how_we_know:
-            details.append(f"How we will know: {row.how_we_know}")
+            details.append(translate("How we will know: %(how)s", how=row.how_we_know))
         calendar.add_component(_all_day(f"commitment-{row.ref}@{uid_base}", row.due_date,
-                                        f"Due: {row.what}{who}", "\n".join(details), stamp))
+                                        translate("Due: %(what)s", what=f"{row.what}{who}"),
+                                        "\n".join(details), stamp))
     if report.next_review_date:
         calendar.add_component(_all_day(
-            f"review@{uid_base}", report.next_review_date, f"Review: {title}",
-            f"Meet to review progress on the commitments from “{title}”.", stamp))
+            f"review@{uid_base}", report.next_review_date,
+            translate("Review: %(title)s", title=title),
+            translate("Meet to review progress on the commitments from “%(title)s”.",
+                      title=title), stamp))
     return calendar.to_ical()

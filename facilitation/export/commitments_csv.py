@@ -7,6 +7,8 @@ import io
 
 from .model import Report
 
+# Column names stay in English whoever downloads the file: they are the file's interface for
+# the spreadsheets, mail merges and imports built on it, which must not break with a language.
 HEADER = ["What", "Who", "With", "Personal or team", "By when", "First step", "First step by",
           "Support needed", "How we will know", "Towards", "Workshop"]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..services import Runtime
 from ..store.models import Workshop
+from ..words import N_
 from . import backup, calendar_ics, commitments_csv, summary_markdown
 from .model import build_report
 from .pdf_process import html_to_pdf_in_child
@@ -14,11 +15,11 @@ from .report_html import render_print_document
 
 #: format -> (media type, what the facilitator is offered)
 FORMATS: dict[str, tuple[str, str]] = {
-    "pdf": ("application/pdf", "The report as a PDF, to read and forward"),
-    "md": ("text/markdown; charset=utf-8", "A Markdown summary, for email or a wiki"),
-    "csv": ("text/csv; charset=utf-8", "The commitments as a spreadsheet (CSV)"),
-    "ics": ("text/calendar; charset=utf-8", "Due dates and the review date for your calendar"),
-    "json": ("application/json", "A complete backup of the workshop (JSON, private)"),
+    "pdf": ("application/pdf", N_("The report as a PDF, to read and forward")),
+    "md": ("text/markdown; charset=utf-8", N_("A Markdown summary, for email or a wiki")),
+    "csv": ("text/csv; charset=utf-8", N_("The commitments as a spreadsheet (CSV)")),
+    "ics": ("text/calendar; charset=utf-8", N_("Due dates and the review date for your calendar")),
+    "json": ("application/json", N_("A complete backup of the workshop (JSON, private)")),
 }
 
 

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 
 from flask import render_template
 from markupsafe import Markup
 
+from ..words import say_day, short_day
 from .model import Report
-
-
-def long_date(day: date) -> str:
-    """'Tuesday 4 November 2025': unambiguous for British and international readers alike."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_date(day: date) -> str:
-    """'4 Nov 2025', for table cells."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 story', '3 stories'."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def dir_attr(text: str | None) -> Markup:
@@ -41,8 +26,9 @@ def dir_attr(text: str | None) -> Markup:
     return Markup("")
 
 
-HELPERS = {"long_date": long_date, "short_date": short_date, "plural": plural,
-           "dir_attr": dir_attr}
+# The preview and the PDF follow the language of the person who asks for them; dates as
+# 'Tuesday 4 November 2025', unambiguous for British and international readers alike.
+HELPERS = {"long_date": say_day, "short_date": short_day, "dir_attr": dir_attr}
 
 
 def render_preview(report: Report, **page: object) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..words import say_day, short_day, translate_plural
+from ..words import translate as _
 from .model import Report
-from .report_html import long_date, plural, short_date
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _BLOCK_START = re.compile(r"^([#>+=-]|\d+[.)])")
@@ -24,105 +25,114 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
 
 
 def render_markdown(report: Report) -> str:
-    """The report's conclusions in Markdown; the appendix of cards stays in the PDF."""
+    """The report's conclusions in Markdown, in the language of whoever downloads it; the
+    appendix of cards stays in the PDF."""
     c = report.cover
     out = [f"# {text(c.title)}", "",
-           f"Appreciative Inquiry workshop report, {long_date(c.held_on)}."]
-    facts = [f"Organisation: {text(c.organisation)}" if c.organisation else "",
-             f"Facilitator: {text(c.facilitator_name)}" if c.facilitator_name else ""]
+           _("Appreciative Inquiry workshop report, %(day)s.", day=say_day(c.held_on))]
+    facts = [_("Organisation: %(name)s", name=text(c.organisation)) if c.organisation else "",
+             _("Facilitator: %(name)s", name=text(c.facilitator_name))
+             if c.facilitator_name else ""]
     out += [line + "." for line in facts if line]
-    out += ["", f"**Topic:** {text(c.topic_title)}. {text(c.topic_question)}", ""]
+    out += ["", f"**{_('Topic:')}** {text(c.topic_title)}. {text(c.topic_question)}", ""]
     if report.is_public:
-        out += ["This is the public version: it leaves out what people shared only with "
-                "the room.", ""]
+        out += [_("This is the public version: it leaves out what people shared only with "
+                  "the room."), ""]
     if c.in_progress:
-        out += [f"> Draft: made while the workshop was still running ({c.phase_label}).", ""]
+        out += ["> " + _("Draft: made while the workshop was still running (%(phase)s).",
+                         phase=c.phase_label), ""]
 
-    out += ["## Who took part", "",
-            f"{plural(report.participation.joined, 'person', 'people')} joined. "
-            "People who contributed in each phase:", ""]
-    out += _table(["Phase", "People"],
+    out += ["## " + _("Who took part"), "",
+            translate_plural("%(num)s person joined.", "%(num)s people joined.",
+               report.participation.joined)
+            + " " + _("People who contributed in each phase") + ":", ""]
+    out += _table([_("Phase"), _("People")],
                   [[row.label, str(row.people)] for row in report.participation.by_phase],
                   ["---", "---:"])
 
-    out += ["## Our agreements", ""]
+    out += ["## " + _("Our agreements"), ""]
     out += [f"{number}. {text(agreement)}" for number, agreement in
             enumerate(report.agreements, start=1)] + [""]
 
-    out += ["## Discover: the positive core", ""]
+    out += ["## " + _("Discover: the positive core"), ""]
     for theme in report.discover.themes:
         out += [f"### {text(theme.name)}", ""]
         if theme.description:
             out += [text(theme.description), ""]
-        out += [f"Supported by {plural(len(theme.headlines), 'story', 'stories')} and "
-                f"{plural(theme.card_count, 'card', 'cards')}.", ""]
+        out += [_("Supported by %(stories)s and %(cards)s.",
+                  stories=translate_plural("%(num)s story", "%(num)s stories", len(theme.headlines)),
+                  cards=translate_plural("%(num)s card", "%(num)s cards", theme.card_count)), ""]
         out += [f"- {text(headline)}" for headline in theme.headlines]
         out += [f"> “{text(quote)}”\n" for quote in theme.quotes] + [""]
     if report.discover.other_headlines:
-        out += ["### Other stories", ""]
+        out += ["### " + _("Other stories"), ""]
         out += [f"- {text(h)}" for h in report.discover.other_headlines] + [""]
         out += [f"> “{text(q)}”\n" for q in report.discover.other_quotes]
     if not report.discover.themes:
-        out += ["No themes were recorded.", ""]
+        out += [_("No themes were recorded."), ""]
 
-    out += ["## Dream: what we hope for", ""]
+    out += ["## " + _("Dream: what we hope for"), ""]
     for number, dream in enumerate(report.dreams, start=1):
-        meta = [plural(dream.votes, "vote", "votes")]
+        meta = [translate_plural("%(num)s vote", "%(num)s votes", dream.votes)]
         if dream.themes:
-            meta.append("builds on " + ", ".join(text(t) for t in dream.themes))
+            meta.append(_("builds on %(themes)s", themes=", ".join(text(t) for t in dream.themes)))
         if dream.author:
             meta.append(text(dream.author))
         out.append(f"{number}. {text(dream.text)} ({'; '.join(meta)})")
-    out += ["" if report.dreams else "No dreams were recorded.", ""]
+    out += ["" if report.dreams else _("No dreams were recorded."), ""]
 
-    out += ["## Design: how we will work", ""]
+    out += ["## " + _("Design: how we will work"), ""]
     for area in report.design_areas:
         out += [f"### {text(area.name)}", ""]
         for number, p in enumerate(area.propositions, start=1):
-            meta = [plural(p.votes, "vote", "votes")]
+            meta = [translate_plural("%(num)s vote", "%(num)s votes", p.votes)]
             if p.theme:
-                meta.append(f"grounded in {text(p.theme)}")
+                meta.append(_("grounded in %(theme)s", theme=text(p.theme)))
             out.append(f"{number}. {text(p.text)} ({'; '.join(meta)})")
         out.append("")
     if not report.design_areas:
-        out += ["No propositions were recorded.", ""]
+        out += [_("No propositions were recorded."), ""]
 
-    out += ["## Deliver: what we will do", ""]
+    out += ["## " + _("Deliver: what we will do"), ""]
     if report.next_review_date:
-        out += [f"We will meet to review progress on **{long_date(report.next_review_date)}**.", ""]
+        out += [_("We will meet to review progress on **%(day)s**.",
+                  day=say_day(report.next_review_date)), ""]
     if report.commitments:
         out += _table(
-            ["What", "Who", "By when", "First step", "Support needed", "How we will know"],
-            [[text(r.what), text(r.owner) or "Not named", short_date(r.due_date),
-              f"{text(r.first_step)} (by {short_date(r.first_step_due)})",
+            [_("What"), _("Who"), _("By when"), _("First step"), _("Support needed"),
+             _("How we will know")],
+            [[text(r.what), text(r.owner) or _("Not named"), short_day(r.due_date),
+              f"{text(r.first_step)} {_('(by %(day)s)', day=short_day(r.first_step_due))}",
               text(r.support_needed), text(r.how_we_know)] for r in report.commitments],
             ["---"] * 6)
     else:
-        out += ["No commitments were recorded.", ""]
+        out += [_("No commitments were recorded."), ""]
     if report.action_teams:
-        out += ["### Action teams", ""]
+        out += ["### " + _("Action teams"), ""]
         for team in report.action_teams:
             members = ", ".join(text(name) for name in team.member_names)
             if team.unnamed_members:
-                extra = plural(team.unnamed_members, "other", "others")
-                members = f"{members} and {extra}" if members else plural(
-                    team.unnamed_members, "person", "people")
+                members = (translate_plural("%(names)s and %(num)s other", "%(names)s and %(num)s others",
+                              team.unnamed_members, names=members) if members else
+                           translate_plural("%(num)s person", "%(num)s people", team.unnamed_members))
             purpose = f": {text(team.purpose)}" if team.purpose else ""
-            out.append(f"- **{text(team.name)}**{purpose} Members: {members or 'none yet'}.")
+            out.append(f"- **{text(team.name)}**{purpose} {_('Members:')} "
+                       f"{members or _('none yet')}.")
         out.append("")
 
-    out += ["## How people left", ""]
+    out += ["## " + _("How people left"), ""]
     for pulse in report.pulses:
-        out += [f"{plural(pulse.responses, 'person', 'people')} answered, from 1 (not at all) "
-                "to 5 (very much).", ""]
-        out += _table(["Statement", "Average", "1", "2", "3", "4", "5"],
+        out += [translate_plural("%(num)s person answered, from 1 (not at all) to 5 (very much).",
+                   "%(num)s people answered, from 1 (not at all) to 5 (very much).",
+                   pulse.responses), ""]
+        out += _table([_("Statement"), _("Average"), "1", "2", "3", "4", "5"],
                       [[text(q.text), f"{q.average:.1f}" if q.average is not None else "–",
                         *(str(n) for n in q.distribution)] for q in pulse.questions],
                       ["---", "---:", "---:", "---:", "---:", "---:", "---:"])
         if pulse.words:
             words = ", ".join(text(word) + (f" ×{count}" if count > 1 else "")
                               for word, count in pulse.words)
-            out += [f"One word for how people are leaving: {words}.", ""]
+            out += [f"{_('One word for how people are leaving')}: {words}.", ""]
     if not report.pulses:
-        out += ["Nobody has answered the check-out yet.", ""]
+        out += [_("Nobody has answered the check-out yet."), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -24,6 +24,7 @@ from ..store.models import (
     Commitment,
     Proposition,
 )
+from ..words import N_, Term, say_day
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .contributions import CLIENT_ID
@@ -32,24 +33,19 @@ from .text import clean
 from .workshops import plan_for
 
 FIRST_STEP_DAYS = 7
-KINDS = {"personal": "A personal pledge", "team": "A team action"}
+KINDS = {"personal": N_("A personal pledge"), "team": N_("A team action")}
 
 
 def parse_day(value: object, label: str) -> date:
     """A date from a form (the browser sends 2026-07-31); a clear message otherwise."""
     text = str(value or "").strip()
     if not text:
-        raise Invalid(f"Please give a date for “{label}”.")
+        raise Invalid("Please give a date for “%(label)s”.", label=Term(label))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"“{label}” is not a date we can read. Please pick one from the "
-                      "calendar, for example 31/07/2026.") from None
-
-
-def say_day(day: date) -> str:
-    """A date as people say it: 'Friday 31 July 2026'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+        raise Invalid("“%(label)s” is not a date we can read. Please pick one from the "
+                      "calendar, for example 31/07/2026.", label=Term(label)) from None
 
 
 @dataclass(frozen=True)
@@ -160,14 +156,14 @@ def commitment_fields(form: Mapping[str, object], today: date,
     what = clean(form.get("what"), "commitment", "What you will do", multiline=True)
     due = parse_day(form.get("due_date"), "By when")
     if due < today:
-        raise Invalid(f"“By when” is {say_day(due)}, which has passed. Please choose today or "
-                      "a later date.")
+        raise Invalid("“By when” is %(day)s, which has passed. Please choose today or "
+                      "a later date.", day=say_day(due))
     first_step = clean(form.get("first_step"), "commitment", "Your first step", multiline=True)
     step_due = parse_day(form.get("first_step_due"), "First step by")
     last = today + timedelta(days=FIRST_STEP_DAYS)
     if not today <= step_due <= last:
-        raise Invalid(f"The first step works best within a week: choose a date from today to "
-                      f"{say_day(last)}.")
+        raise Invalid("The first step works best within a week: choose a date from today to "
+                      "%(day)s.", day=say_day(last))
     if step_due > due:
         raise Invalid("The first step comes after the “by when” date. Please move one of "
                       "the two dates.")
@@ -244,8 +240,8 @@ def start_team(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> ActionT
         taken = db.scalar(select(ActionTeam.id).where(ActionTeam.workshop_id == workshop.id,
                                                       ActionTeam.name == name))
         if taken is not None:
-            raise Invalid(f"There is already a team called “{name}”. Join it, or choose "
-                          "another name.")
+            raise Invalid("There is already a team called “%(name)s”. Join it, or choose "
+                          "another name.", name=name)
         team = ActionTeam(workshop_id=workshop.id, name=name, purpose=purpose,
                           proposition_id=_proposition(db, workshop.id, form.get("proposition")))
         db.add(team)
@@ -321,7 +317,7 @@ def set_next_review(rt: Runtime, actor: Actor, value: object,
     if str(value or "").strip():
         day = parse_day(value, "Next review")
         if day < (today or date.today()):
-            raise Invalid(f"{say_day(day)} has passed. Please choose a date from today on.")
+            raise Invalid("%(day)s has passed. Please choose a date from today on.", day=say_day(day))
     with rt.store.transaction() as db:
         workshop = db.get(Workshop, actor.workshop_id)
         workshop.next_review_date = day

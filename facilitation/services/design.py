@@ -27,6 +27,7 @@ from ..store.models import (
     Theme,
     utcnow,
 )
+from ..words import N_, Term
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .contributions import CLIENT_ID
@@ -41,9 +42,9 @@ class EditConflict(Conflict):
     """Someone saved a newer version first: theirs is kept, yours comes back to you."""
 
     def __init__(self, proposition_id: int, theirs: str, version: int, yours: str) -> None:
-        super().__init__("Someone else improved this statement while you were editing. Their "
-                         "version is saved and shown here; your text is still in the box. "
-                         "Combine the two if you like, then save again.")
+        super().__init__(N_("Someone else improved this statement while you were editing. "
+                            "Their version is saved and shown here; your text is still in the "
+                            "box. Combine the two if you like, then save again."))
         self.proposition_id = proposition_id
         self.theirs = theirs
         self.version = version
@@ -212,10 +213,11 @@ def _optional_link(db: Session, workshop_id: int, table, value: object, what: st
     if value in (None, "", "none"):
         return None
     if not str(value).isdigit():
-        raise Invalid(f"Choose a {what} from the list, or none.")
+        raise Invalid("Choose a %(what)s from the list, or none.", what=Term(what))
     row = db.get(table, int(str(value)))
     if row is None or row.workshop_id != workshop_id or getattr(row, "hidden", False):
-        raise NotFound(f"That {what} is no longer there. Your text is still in the box.")
+        raise NotFound("That %(what)s is no longer there. Your text is still in the box.",
+                       what=Term(what))
     if table is Story and row.sharing not in ("room", "report"):
         raise NotFound("That story is not shared with the room.")
     return row.id
@@ -307,7 +309,7 @@ def add_area(rt: Runtime, actor: Actor, name: object) -> None:
         plan = plan_for(rt, workshop.plan_name)
         stored = _materialise(db, workshop.id, plan)
         if any(a.name.lower() == name.lower() for a in stored):
-            raise Invalid(f"There is already an area called “{name}”.")
+            raise Invalid("There is already an area called “%(name)s”.", name=name)
         position = (db.scalar(select(func.max(DesignArea.position)).where(
             DesignArea.workshop_id == workshop.id)) or 0) + 1
         db.add(DesignArea(workshop_id=workshop.id, activity_key=design_key(plan), name=name,

@@ -19,6 +19,7 @@ from .. import cycle
 from ..plans import Activity
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, ItemTheme, Theme
+from ..words import month_year
 from . import Runtime
 from .access import Actor, require_member
 from .contributions import CLIENT_ID
@@ -28,14 +29,12 @@ from .votes import dots_per_person, tallies, voters
 from .workshops import plan_for
 
 DEFAULT_HORIZON_MONTHS = 24
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
-def horizon(start: date, months: int) -> str:
-    """The month a dream is set in, as people say it: 'July 2028'."""
+def horizon(start: date, months: int) -> date:
+    """The first day of the month a dream is set in (shown as people say it: 'July 2028')."""
     index = start.month - 1 + months
-    return f"{MONTHS[index % 12]} {start.year + index // 12}"
+    return date(start.year + index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,16 @@ class DreamView:
 
 @dataclass(frozen=True)
 class DreamBoard:
-    horizon: str
+    horizon_month: date
     dreams: tuple[DreamView, ...]
     revealed: bool
     voters: int
     dots_each: int
+
+    @property
+    def horizon(self) -> str:
+        """The month the dreams are set in, in the reader's language: 'July 2028'."""
+        return month_year(self.horizon_month)
 
     @property
     def ranked(self) -> tuple[DreamView, ...]:

@@ -1,4 +1,11 @@
-"""Errors a service raises; the web layer turns each into a clear message and status."""
+"""Errors a service raises; the web layer turns each into a clear message and status.
+
+A message is written in English with ``%(name)s`` placeholders and its values kept apart, so
+it is shown in the reader's language (see words.py); the extractor reads the first argument of
+each of these errors as a message to translate.
+"""
+
+from ..words import translate
 
 
 class ServiceError(Exception):
@@ -6,9 +13,14 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: str, **params: object) -> None:
+        super().__init__(text % params if params else text)
+        self.text, self.params = text, params
+
+    @property
+    def message(self) -> str:
+        """The message in the current reader's language."""
+        return translate(self.text, **self.params)
 
 
 class Invalid(ServiceError):
@@ -40,6 +52,6 @@ class TooMany(ServiceError):
 
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, text: str, retry_after: int, **params: object) -> None:
+        super().__init__(text, **params)
         self.retry_after = retry_after

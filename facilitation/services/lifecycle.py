@@ -29,8 +29,8 @@ def delete_workshop(rt: Runtime, actor: Actor, typed_code: object) -> str:
         if workshop is None:
             raise NotFound("This workshop no longer exists.")
         if normalise_code(str(typed_code or "")) != workshop.code:
-            raise Invalid(f"To delete, type the join code {workshop.code} in the box. "
-                          "Nothing has been deleted.")
+            raise Invalid("To delete, type the join code %(code)s in the box. "
+                          "Nothing has been deleted.", code=workshop.code)
         title = workshop.title
         db.execute(delete(Workshop).where(Workshop.id == workshop.id))
     rt.store.forget_deleted()

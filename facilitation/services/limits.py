@@ -104,16 +104,16 @@ class Limits:
         wait = self.sharing.take((actor.workshop_id, who))
         if wait:
             seconds = _seconds(wait)
-            raise TooMany(f"You're sending very fast. Please wait {seconds} seconds and send it "
-                          "again: your text is kept.", seconds)
+            raise TooMany("You're sending very fast. Please wait %(seconds)s seconds and send it "
+                          "again: your text is kept.", seconds, seconds=seconds)
 
     def check_event(self, connection: str) -> None:
         """Before handling any event a live connection sends."""
         wait = self.events.take(connection)
         if wait:
             seconds = _seconds(wait)
-            raise TooMany(f"You're sending very fast. Please wait {seconds} seconds and try "
-                          "again.", seconds)
+            raise TooMany("You're sending very fast. Please wait %(seconds)s seconds and try "
+                          "again.", seconds, seconds=seconds)
 
     def check_join(self, address: str) -> None:
         """Before looking up a join code for someone who has not joined that workshop."""
@@ -121,8 +121,8 @@ class Limits:
         if wait:
             seconds = _seconds(wait)
             raise TooMany("Too many join codes that do not exist were tried from this network. "
-                          f"Please wait {seconds} seconds, check the code on the big screen "
-                          "and try again.", seconds)
+                          "Please wait %(seconds)s seconds, check the code on the big screen "
+                          "and try again.", seconds, seconds=seconds)
 
     def join_failed(self, address: str) -> None:
         """A code that matched no workshop (or a refused link) was tried from ``address``."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..store import Participant, Workshop
 from ..store.models import PairGroup, PairMember
+from ..words import translate
 from . import Runtime, seating
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -43,6 +44,14 @@ class Group:
     turn: int
     join_code: str | None
     members: tuple[Member, ...]
+
+    @property
+    def table(self) -> str:
+        """'Table 2', in the reader's language (the stored label is the English one: a seated
+        room's table, or one table for every four pairs)."""
+        seat = (self.table_label or "").removeprefix("Table ")
+        return translate("Table %(number)s",
+                         number=seat or (self.number - 1) // PAIRS_PER_TABLE + 1)
 
     def interviewer_of(self, position: int) -> Member | None:
         """Who interviews the member at ``position`` (the one before them, round the group)."""

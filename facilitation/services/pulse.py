@@ -21,6 +21,7 @@ from .. import cycle
 from ..plans import Activity
 from ..store import Workshop
 from ..store.models import ActivityState, PulseResponse
+from ..words import N_
 from . import Runtime
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,7 +29,8 @@ from .text import clean
 from .workshops import plan_for
 
 SCALE = (1, 2, 3, 4, 5)
-SCALE_WORDS = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Very much"}
+SCALE_WORDS = {1: N_("Not at all"), 2: N_("A little"), 3: N_("Somewhat"), 4: N_("Mostly"),
+               5: N_("Very much")}
 MIN_RESPONSES = 3
 MAX_WORD_WORDS = 3
 
@@ -95,8 +97,8 @@ def _answers(form: Mapping[str, object], questions: tuple[str, ...]) -> list[int
     for index, question in enumerate(questions, start=1):
         value = str(form.get(f"answer_{index}") or "")
         if not value.isdigit() or int(value) not in SCALE:
-            raise Invalid(f"Please choose a number from 1 to 5 for “{question.rstrip('.')}”. "
-                          "Your other answers are kept.")
+            raise Invalid("Please choose a number from 1 to 5 for “%(question)s”. "
+                          "Your other answers are kept.", question=question.rstrip("."))
         answers.append(int(value))
     return answers
 

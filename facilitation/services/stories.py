@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..store.models import PairMember, Story, utcnow
+from ..words import N_
 from . import Runtime
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -18,9 +19,9 @@ from .text import clean
 
 HEADLINE_WORDS = 12
 SHARING = {
-    "pair": "Just our pair",
-    "room": "Everyone in the room",
-    "report": "The room and the written report",
+    "pair": N_("Just our pair"),
+    "room": N_("Everyone in the room"),
+    "report": N_("The room and the written report"),
 }
 
 
@@ -38,8 +39,9 @@ class StoryView:
 def _story_fields(form: Mapping[str, object]) -> dict[str, object]:
     headline = clean(form.get("headline"), "headline", "The headline")
     if len(headline.split()) > HEADLINE_WORDS:
-        raise Invalid(f"The headline has {len(headline.split())} words; keep it to "
-                      f"{HEADLINE_WORDS} or fewer. Everything else fits in the notes.")
+        raise Invalid("The headline has %(count)s words; keep it to %(limit)s or fewer. "
+                      "Everything else fits in the notes.", count=len(headline.split()),
+                      limit=HEADLINE_WORDS)
     sharing = str(form.get("sharing") or "pair")
     if sharing not in SHARING:
         raise Invalid("Choose who may see this story.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..words import Term
 from .errors import Invalid
 
 # C0/C1 control characters except tab and newline; they break exports and can hide text.
@@ -41,7 +42,7 @@ def clean(value: object, field: str, label: str, *, required: bool = True,
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(f"{label} must be text.")
+        raise Invalid("%(label)s must be text.", label=Term(label))
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
     if not multiline:
@@ -49,10 +50,11 @@ def clean(value: object, field: str, label: str, *, required: bool = True,
     text = text.strip()
     if not text:
         if required:
-            raise Invalid(f"{label} is empty. Please write something first.")
+            raise Invalid("%(label)s is empty. Please write something first.", label=Term(label))
         return None
     limit = LIMITS[field]
     if len(text) > limit:
-        raise Invalid(f"{label} is {len(text)} characters long; the limit is {limit}. "
-                      "Please shorten it: your text is still in the box.")
+        raise Invalid("%(label)s is %(length)s characters long; the limit is %(limit)s. "
+                      "Please shorten it: your text is still in the box.", label=Term(label),
+                      length=len(text), limit=limit)
     return text

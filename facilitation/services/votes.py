@@ -18,6 +18,7 @@ from .. import cycle
 from ..plans import Activity
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Proposition, Vote
+from ..words import translate
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
@@ -79,7 +80,7 @@ def ballot(db: Session, workshop_id: int, activity: Activity, participant_id: st
     mine = Counter(t for t in _votes(db, workshop_id, activity, participant_id) if t in targets)
     reason = None
     if settings is not None and settings.revealed:
-        reason = "The results are showing, so voting has closed."
+        reason = translate("The results are showing, so voting has closed.")
     return Ballot(dots_per_person(activity, settings), dict(mine), reason is None, reason)
 
 
@@ -140,8 +141,8 @@ def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         db.flush()
         mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
         if mine.used > mine.limit:
-            raise Invalid(f"You have used all {mine.limit} of your dots. Take a dot back from "
-                          "another one first if you want to move it here.")
+            raise Invalid("You have used all %(limit)s of your dots. Take a dot back from "
+                          "another one first if you want to move it here.", limit=mine.limit)
     rt.broadcaster.votes_changed(actor.workshop_id, actor.participant_id)
     return mine
 
@@ -174,9 +175,9 @@ def set_dots(rt: Runtime, actor: Actor, dots: object) -> None:
     try:
         number = int(str(dots))
     except ValueError:
-        raise Invalid(f"Choose a number of dots from 1 to {MAX_DOTS}.") from None
+        raise Invalid("Choose a number of dots from 1 to %(most)s.", most=MAX_DOTS) from None
     if not 1 <= number <= MAX_DOTS:
-        raise Invalid(f"Choose a number of dots from 1 to {MAX_DOTS}.")
+        raise Invalid("Choose a number of dots from 1 to %(most)s.", most=MAX_DOTS)
     with rt.store.transaction() as db:
         activity, _settings = _open_activity(db, rt, actor)
         settings_for(db, actor.workshop_id, activity.key).dots = number

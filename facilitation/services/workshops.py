@@ -28,7 +28,7 @@ def plan_for(rt: Runtime, name: str) -> Plan:
     try:
         return rt.plans[name]
     except KeyError:
-        raise NotFound(f"There is no workshop plan called {name!r}.") from None
+        raise NotFound("There is no workshop plan called %(name)r.", name=name) from None
 
 
 def create(rt: Runtime, plan_name: str, title: str | None = None) -> tuple[Workshop, str]:
@@ -100,7 +100,7 @@ def move(rt: Runtime, actor: Actor, direction: str) -> str:
         try:
             target = cycle.step(workshop.phase, direction)
         except cycle.CycleError as exc:
-            raise Conflict(str(exc)) from None
+            raise Conflict(exc.text, **exc.params) from None
         first = plan_for(rt, workshop.plan_name).first_activity(target)
         workshop.phase = target
         workshop.activity_key = first.key if first else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import gettext
 from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -54,11 +55,14 @@ def _clock(seconds: int) -> str:
 
 def _clock_words(seconds: int) -> str:
     if seconds <= 0:
-        return "Time is up."
+        return gettext("Time is up.")
     minutes, rest = divmod(int(seconds), 60)
     if minutes and rest:
-        return f"{minutes} minutes {rest} seconds left."
-    return f"{minutes} minutes left." if minutes else f"{rest} seconds left."
+        return gettext("%(minutes)s minutes %(seconds)s seconds left.", minutes=minutes,
+                       seconds=rest)
+    if minutes:
+        return gettext("%(minutes)s minutes left.", minutes=minutes)
+    return gettext("%(seconds)s seconds left.", seconds=rest)
 
 
 def register(app: Flask, socketio: SocketIO) -> None:

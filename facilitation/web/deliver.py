@@ -4,6 +4,7 @@ tidying (facilitator), and the check-out pulse."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext
 
 from .. import runtime_of
 from ..services import deliver, pulse
@@ -18,7 +19,7 @@ bp = Blueprint("deliver", __name__, url_prefix="/w/<code>")
 def commit(code: str):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         deliver.add_commitment(runtime_of(current_app), actor, request.form)
-        return "Thank you: your commitment is on the wall."
+        return gettext("Thank you: your commitment is on the wall.")
     return participant_action(code, action)
 
 
@@ -26,7 +27,7 @@ def commit(code: str):  # noqa: ANN201
 def withdraw(code: str, commitment_id: int):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         deliver.withdraw_commitment(runtime_of(current_app), actor, commitment_id)
-        return "Your commitment is taken back."
+        return gettext("Your commitment is taken back.")
     return participant_action(code, action)
 
 
@@ -35,7 +36,7 @@ def start_team(code: str):  # noqa: ANN201
     """A participant starts an action team, and is in it."""
     def action(actor):  # noqa: ANN001, ANN202
         deliver.start_team(runtime_of(current_app), actor, request.form)
-        return "Your team is started, and you are in it."
+        return gettext("Your team is started, and you are in it.")
     return participant_action(code, action)
 
 
@@ -52,7 +53,7 @@ def join_team(code: str, team_id: int):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         deliver.join_team(runtime_of(current_app), actor, team_id,
                           request.form.get("show_name") == "yes")
-        return "You have joined the team."
+        return gettext("You have joined the team.")
     return participant_action(code, action)
 
 
@@ -60,7 +61,7 @@ def join_team(code: str, team_id: int):  # noqa: ANN201
 def leave_team(code: str, team_id: int):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         deliver.leave_team(runtime_of(current_app), actor, team_id)
-        return "You have left the team."
+        return gettext("You have left the team.")
     return participant_action(code, action)
 
 
@@ -83,5 +84,5 @@ def review(code: str):  # noqa: ANN201
 def check_out(code: str):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         pulse.answer(runtime_of(current_app), actor, request.form)
-        return "Thank you. Your check-out is saved; nobody sees your own answers."
+        return gettext("Thank you. Your check-out is saved; nobody sees your own answers.")
     return participant_action(code, action)

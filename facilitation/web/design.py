@@ -4,6 +4,7 @@ version check (participants), and wording hints that advise without ever blockin
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
 from flask_htmx import make_response as htmx_response
 from markupsafe import Markup
 
@@ -22,7 +23,7 @@ bp = Blueprint("design", __name__, url_prefix="/w/<code>/design")
 def add(code: str):  # noqa: ANN201
     def action(actor):  # noqa: ANN001, ANN202
         design.add_proposition(runtime_of(current_app), actor, request.form)
-        return "Your statement is on the wall. Others can now improve it and vote."
+        return gettext("Your statement is on the wall. Others can now improve it and vote.")
     return participant_action(code, action)
 
 
@@ -62,7 +63,7 @@ def improve(code: str, proposition_id: int):  # noqa: ANN201
                                  reswap="innerHTML")
         # The editor itself carries the message, next to both texts.
         return panel(workshop, actor, error=True, status=409, editor=Markup(html))
-    return panel(workshop, actor, message="Saved. Thank you for making it better.")
+    return panel(workshop, actor, message=gettext("Saved. Thank you for making it better."))
 
 
 @bp.post("/hints")

@@ -4,6 +4,7 @@ dots. Totals stay hidden until the facilitator reveals them (POST /settings)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext
 
 from .. import runtime_of
 from ..services import dreams, votes
@@ -22,7 +23,7 @@ def add(code: str):  # noqa: ANN201
                                            request.form.get("text"),
                                            request.form.getlist("theme"),
                                            request.form.get("client_id"))
-        return "Your dream is on the wall." if created else "Your dream was already shared."
+        return gettext("Your dream is on the wall.") if created else gettext("Your dream was already shared.")
     return participant_action(code, action)
 
 
@@ -36,9 +37,9 @@ def vote(code: str):  # noqa: ANN201
         rt = runtime_of(current_app)
         if move == "remove":
             votes.take_back_dot(rt, actor, target)
-            return "Dot taken back."
+            return gettext("Dot taken back.")
         votes.place_dot(rt, actor, target)
-        return "Dot placed."
+        return gettext("Dot placed.")
     return participant_action(code, action, template="partials/participant/_my_votes.html",
                               message_ref=target)
 

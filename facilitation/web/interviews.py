@@ -4,6 +4,7 @@ capture their partner's story and answer for their own quotes."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
 
 from .. import runtime_of
 from ..services import pairs, stories
@@ -60,30 +61,31 @@ def _participant_action(code: str, action):  # noqa: ANN001, ANN202
 
 @bp.post("/pair/code")
 def offer_code(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: "Read your code to your colleague: "
-                               + pairs.offer_pair_code(runtime_of(current_app), actor))
+    return _participant_action(code, lambda actor: gettext(
+        "Read your code to your colleague: %(code)s",
+        code=pairs.offer_pair_code(runtime_of(current_app), actor)))
 
 
 @bp.post("/pair/join")
 def join_code(code: str):  # noqa: ANN201
     return _participant_action(code, lambda actor: pairs.pair_by_code(
-        runtime_of(current_app), actor, request.form.get("pair_code")) or "You are paired.")
+        runtime_of(current_app), actor, request.form.get("pair_code")) or gettext("You are paired."))
 
 
 @bp.post("/pair/swap")
 def swap(code: str):  # noqa: ANN201
     return _participant_action(code, lambda actor: pairs.swap_turn(
-        runtime_of(current_app), actor) or "Turns swapped.")
+        runtime_of(current_app), actor) or gettext("Turns swapped."))
 
 
 @bp.post("/story")
 def save_story(code: str):  # noqa: ANN201
     return _participant_action(code, lambda actor: stories.save_story(
-        runtime_of(current_app), actor, request.form) and "Story saved.")
+        runtime_of(current_app), actor, request.form) and gettext("Story saved."))
 
 
 @bp.post("/quote")
 def answer_quote(code: str):  # noqa: ANN201
     return _participant_action(code, lambda actor: stories.answer_quote(
         runtime_of(current_app), actor, request.form.get("story"),
-        request.form.get("answer") == "yes") or "Thank you: your answer is saved.")
+        request.form.get("answer") == "yes") or gettext("Thank you: your answer is saved."))

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from ..services import deliver, pulse
 from ..wording import proposition_hints
+from ..words import say_day
 
 
 def share(value: int | None, most: int) -> int:
@@ -19,7 +20,7 @@ def share(value: int | None, most: int) -> int:
 
 def method_globals() -> dict[str, object]:
     return {
-        "say_day": deliver.say_day,
+        "say_day": say_day,
         "today": date.today,
         "days_later": lambda days: date.today() + timedelta(days=days),
         "first_step_days": deliver.FIRST_STEP_DAYS,

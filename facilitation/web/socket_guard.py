@@ -11,20 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext
 from flask_socketio import SocketIO
 
 from .. import runtime_of
 from ..services.errors import ServiceError, TooMany
+from ..words import N_
 
-UNKNOWN = ("This page sent something the server does not understand. Please reload the page; "
-           "your text is kept.")
-ONE_PAYLOAD = "Each event carries one object. Please reload the page; your text is kept."
-FAULT = "Something went wrong on our side. Please try again."
+UNKNOWN = N_("This page sent something the server does not understand. Please reload the "
+             "page; your text is kept.")
+ONE_PAYLOAD = N_("Each event carries one object. Please reload the page; your text is kept.")
+FAULT = N_("Something went wrong on our side. Please try again.")
 
 
 def unknown_event() -> dict[str, Any]:
     """The acknowledgement for an event the server has no handler for."""
-    return {"ok": False, "error": UNKNOWN}
+    return {"ok": False, "error": gettext(UNKNOWN)}
 
 
 def still_connected(socketio: SocketIO) -> bool:
@@ -64,7 +66,7 @@ def register(socketio: SocketIO) -> None:
         if isinstance(exc, ServiceError):
             return refusal(exc)
         if len(request.event.get("args") or ()) > 1:
-            return {"ok": False, "error": ONE_PAYLOAD}
+            return {"ok": False, "error": gettext(ONE_PAYLOAD)}
         current_app.logger.error("Socket event %r failed: %s", str(event)[:40],
                                  type(exc).__name__, exc_info=exc)
-        return {"ok": False, "error": FAULT}
+        return {"ok": False, "error": gettext(FAULT)}

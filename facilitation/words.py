@@ -1,0 +1,78 @@
+"""Interface words that the method and the services hand to people, in each person's language.
+
+``cycle.py`` and the services know nothing of Flask, yet their messages and labels reach
+people. They write them in English, marked with ``N_`` (or as the first argument of a service
+error, which the extractor also reads), and the words are translated here at the moment they
+are shown. ``i18n.init_app`` installs Flask-Babel's functions; without an app (plain unit tests,
+the command line) the English stays as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def _english_plural(one: str, many: str, count: int) -> str:
+    return one if count == 1 else many
+
+
+_gettext: Callable[[str], str] = _english
+_ngettext: Callable[[str, str, int], str] = _english_plural
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for translation without translating it yet."""
+    return text
+
+
+class Term(str):
+    """A marked word used inside another message (a field's name, say): translated with it."""
+
+
+def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> None:
+    """Use the app's translation functions from now on (called once by ``i18n.init_app``)."""
+    global _gettext, _ngettext
+    _gettext, _ngettext = gettext, ngettext
+
+
+def translate(text: str, **params: object) -> str:
+    """``text`` in the current person's language, with ``%(name)s`` placeholders filled."""
+    params = {k: translate(v) if isinstance(v, Term) else v for k, v in params.items()}
+    translated = _gettext(text)
+    return translated % params if params else translated
+
+
+def translate_plural(one: str, many: str, count: int, **params: object) -> str:
+    """The form of ``one``/``many`` that ``count`` needs in the person's language."""
+    return _ngettext(one, many, count) % {"num": count, **params}
+
+
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+            N_("Saturday"), N_("Sunday"))
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+          N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
+          N_("December"))
+SHORT_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+                N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+
+
+def say_day(day: date) -> str:
+    """A date as people say it: 'Friday 31 July 2026' ('Dydd Gwener 31 Gorffennaf 2026')."""
+    return translate("%(weekday)s %(day)s %(month)s %(year)s", weekday=Term(WEEKDAYS[day.weekday()]),
+                     day=day.day, month=Term(MONTHS[day.month - 1]), year=day.year)
+
+
+def month_year(day: date) -> str:
+    """'March 2027', for a dream's horizon."""
+    return translate("%(month)s %(year)s", month=Term(MONTHS[day.month - 1]), year=day.year)
+
+
+def short_day(day: date) -> str:
+    """'4 Nov 2025', for table cells."""
+    return translate("%(day)s %(month)s %(year)s", day=day.day,
+                     month=Term(SHORT_MONTHS[day.month - 1]), year=day.year)
