@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .. import cycle
-from ..store import Contribution, Participant, Workshop
-from ..store.models import ActivityState
-from . import Runtime
+from ..store import Contribution, Workshop
+from ..words import N_
+from . import Runtime, seating
 from .access import Actor, require_member
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, NotFound
+from .once import author_name, client_id_of, refuse_if_locked, store_once
 from .text import clean
 from .workshops import plan_for
-
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
@@ -27,52 +23,40 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
     a lost acknowledgement or a reconnect) returns the stored one and broadcasts nothing.
     """
     require_member(actor)
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise Invalid("The message was malformed; please reload the page and try again.")
+    client_id = client_id_of(client_id)
     body = clean(text, "contribution", "Your contribution", multiline=True)
-    existing = _by_client_id(rt, actor.workshop_id, client_id)
-    if existing is not None:
-        return existing, False
-    rt.limits.check_sharing(actor)
-    try:
-        with rt.store.transaction() as db:
-            workshop = db.get(Workshop, actor.workshop_id)
-            if workshop is None:
-                raise NotFound("This workshop no longer exists.")
-            activity = plan_for(rt, workshop.plan_name).activity(str(activity_key or ""))
-            if not cycle.phase(workshop.phase).open_for_contributions:
-                raise Conflict("The room is not collecting contributions right now. "
-                               "Your text is kept here until it is.")
-            if activity is None or activity.key != workshop.activity_key:
-                raise Conflict("The facilitator has moved the room on. Your text is still "
-                               "in the box: check the new question and send it again.")
-            if activity.kind not in cycle.COMPOSER_KINDS:
-                raise Conflict("This activity has its own form. Your text is still in the box.")
-            settings = db.get(ActivityState, (workshop.id, activity.key))
-            if settings is not None and settings.locked:
-                raise Conflict("The facilitator has closed this activity for new "
-                               "contributions. Your text is still in the box.")
-            participant = (db.get(Participant, actor.participant_id)
-                           if actor.participant_id else None)
-            author = None
-            if not activity.anonymous and participant is not None:
-                author = participant.display_name
-            # Anonymous means unlinkable, even for whoever holds the database file: the card
-            # keeps only its table, which already sees it on its wall (services.seating).
-            contribution = Contribution(
-                workshop_id=workshop.id,
-                participant_id=None if activity.anonymous else actor.participant_id,
-                phase=workshop.phase, activity_key=activity.key, body=body,
-                author_name=author, client_id=client_id, hidden=False,
-                table_label=participant.table_label if participant else None)
-            db.add(contribution)
-    except IntegrityError:
-        existing = _by_client_id(rt, actor.workshop_id, client_id)
-        if existing is None:
-            raise
-        return existing, False
-    rt.broadcaster.contribution_added(actor.workshop_id, contribution.id)
-    return contribution, True
+
+    def write(db: Session) -> Contribution:
+        workshop = db.get(Workshop, actor.workshop_id)
+        if workshop is None:
+            raise NotFound("This workshop no longer exists.")
+        activity = plan_for(rt, workshop.plan_name).activity(str(activity_key or ""))
+        if not cycle.phase(workshop.phase).open_for_contributions:
+            raise Conflict("The room is not collecting contributions right now. "
+                           "Your text is kept here until it is.")
+        if activity is None or activity.key != workshop.activity_key:
+            raise Conflict("The facilitator has moved the room on. Your text is still "
+                           "in the box: check the new question and send it again.")
+        if activity.kind not in cycle.COMPOSER_KINDS:
+            raise Conflict("This activity has its own form. Your text is still in the box.")
+        refuse_if_locked(db, workshop, activity, N_(
+            "The facilitator has closed this activity for new contributions. Your text is "
+            "still in the box."))
+        # Anonymous means unlinkable, even for whoever holds the database file: the card
+        # keeps only its table, which sees it on its wall anyway (services.seating).
+        contribution = Contribution(
+            workshop_id=workshop.id,
+            participant_id=None if activity.anonymous else actor.participant_id,
+            phase=workshop.phase, activity_key=activity.key, body=body,
+            author_name=author_name(db, activity, actor), client_id=client_id, hidden=False,
+            table_label=seating.table_in(db, actor.participant_id))
+        db.add(contribution)
+        return contribution
+
+    contribution, created = store_once(rt, actor, Contribution, client_id, write)
+    if created:
+        rt.broadcaster.contribution_added(actor.workshop_id, contribution.id)
+    return contribution, created
 
 
 def get_visible(rt: Runtime, workshop_id: int, contribution_id: int) -> Contribution | None:
@@ -82,9 +66,3 @@ def get_visible(rt: Runtime, workshop_id: int, contribution_id: int) -> Contribu
     if contribution is None or contribution.workshop_id != workshop_id or contribution.hidden:
         return None
     return contribution
-
-
-def _by_client_id(rt: Runtime, workshop_id: int, client_id: str) -> Contribution | None:
-    with rt.store.reading() as db:
-        return db.scalar(select(Contribution).where(Contribution.workshop_id == workshop_id,
-                                                    Contribution.client_id == client_id))

@@ -14,23 +14,20 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .. import cycle
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import (
     ActionTeam,
     ActionTeamMember,
-    ActivityState,
     Commitment,
     Proposition,
 )
 from ..words import N_, Term, say_day
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
-from .contributions import CLIENT_ID
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound
+from .once import client_id_of, open_activity, store_once
 from .text import clean
-from .workshops import plan_for
 
 FIRST_STEP_DAYS = 7
 KINDS = {"personal": N_("A personal pledge"), "team": N_("A team action")}
@@ -120,20 +117,12 @@ def deliver_board(db: Session, workshop: Workshop, plan: Plan,
 
 
 def _open(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activity]:
-    workshop = db.get(Workshop, actor.workshop_id)
-    if workshop is None:
-        raise NotFound("This workshop no longer exists.")
-    plan = plan_for(rt, workshop.plan_name)
-    activity = plan.activity(workshop.activity_key)
-    if (activity is None or activity.kind != "commitments"
-            or not cycle.phase(workshop.phase).open_for_contributions):
-        raise Conflict("The room is not making commitments right now. What you wrote is "
-                       "still in the form.")
-    settings = db.get(ActivityState, (workshop.id, activity.key))
-    if settings is not None and settings.locked:
-        raise Conflict("The facilitator has closed this activity. What you wrote is still in "
-                       "the form.")
-    return workshop, plan, activity
+    return open_activity(
+        db, rt, actor, "commitments",
+        moved_on=N_("The room is not making commitments right now. What you wrote is still in "
+                    "the form."),
+        locked=N_("The facilitator has closed this activity. What you wrote is still in the "
+                  "form."))
 
 
 def _proposition(db: Session, workshop_id: int, value: object) -> int | None:
@@ -187,16 +176,9 @@ def add_commitment(rt: Runtime, actor: Actor, form: Mapping[str, object],
                    today: date | None = None) -> Commitment:
     """Record one commitment, once per form (its client id)."""
     require_member(actor)
-    client_id = form.get("client_id")
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise Invalid("The form was malformed; please reload the page and try again.")
-    with rt.store.reading() as db:
-        existing = db.scalar(select(Commitment).where(
-            Commitment.workshop_id == actor.workshop_id, Commitment.client_id == client_id))
-    if existing is not None:
-        return existing  # the same form sent again: stored once
-    rt.limits.check_sharing(actor)
-    with rt.store.transaction() as db:
+    client_id = client_id_of(form.get("client_id"))
+
+    def write(db: Session) -> Commitment:
         workshop, _plan, activity = _open(db, rt, actor)
         fields = commitment_fields(form, today or date.today(), activity.anonymous)
         commitment = Commitment(
@@ -204,7 +186,11 @@ def add_commitment(rt: Runtime, actor: Actor, form: Mapping[str, object],
             proposition_id=_proposition(db, workshop.id, form.get("proposition")),
             participant_id=actor.participant_id, hidden=False, client_id=client_id, **fields)
         db.add(commitment)
-    rt.broadcaster.board_changed(actor.workshop_id)
+        return commitment
+
+    commitment, created = store_once(rt, actor, Commitment, client_id, write)
+    if created:
+        rt.broadcaster.board_changed(actor.workshop_id)
     return commitment
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .. import cycle
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import (
@@ -30,8 +29,8 @@ from ..store.models import (
 from ..words import N_, Term
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
-from .contributions import CLIENT_ID
 from .errors import Conflict, Invalid, NotFound
+from .once import client_id_of, open_activity, store_once
 from .stories import room_stories
 from .text import clean
 from .votes import dots_per_person, tallies, voters
@@ -194,19 +193,11 @@ def design_board(db: Session, workshop: Workshop, plan: Plan, activity: Activity
 
 def _writing(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activity]:
     """The open propositions activity, or a clear refusal that keeps the person's text."""
-    workshop = db.get(Workshop, actor.workshop_id)
-    if workshop is None:
-        raise NotFound("This workshop no longer exists.")
-    plan = plan_for(rt, workshop.plan_name)
-    activity = plan.activity(workshop.activity_key)
-    if (activity is None or activity.kind != "propositions"
-            or not cycle.phase(workshop.phase).open_for_contributions):
-        raise Conflict("The room has moved on from Design. Your text is still in the box.")
-    settings = db.get(ActivityState, (workshop.id, activity.key))
-    if settings is not None and settings.locked:
-        raise Conflict("The facilitator has closed this activity for changes. Your text is "
-                       "still in the box.")
-    return workshop, plan, activity
+    return open_activity(
+        db, rt, actor, "propositions",
+        moved_on=N_("The room has moved on from Design. Your text is still in the box."),
+        locked=N_("The facilitator has closed this activity for changes. Your text is still "
+                  "in the box."))
 
 
 def _optional_link(db: Session, workshop_id: int, table, value: object, what: str) -> int | None:  # noqa: ANN001
@@ -224,19 +215,13 @@ def _optional_link(db: Session, workshop_id: int, table, value: object, what: st
 
 
 def add_proposition(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> Proposition:
-    """A new statement in an area, optionally grounded in a theme and a story."""
+    """A new statement in an area, optionally grounded in a theme and a story; the same form
+    sent again is stored once."""
     require_member(actor)
-    client_id = form.get("client_id")
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise Invalid("The form was malformed; please reload the page and try again.")
+    client_id = client_id_of(form.get("client_id"))
     text = clean(form.get("text"), "proposition", "Your statement", multiline=True)
-    with rt.store.reading() as db:
-        existing = db.scalar(select(Proposition).where(
-            Proposition.workshop_id == actor.workshop_id, Proposition.client_id == client_id))
-    if existing is not None:
-        return existing  # the same form sent again: stored once
-    rt.limits.check_sharing(actor)
-    with rt.store.transaction() as db:
+
+    def write(db: Session) -> Proposition:
         workshop, plan, activity = _writing(db, rt, actor)
         area = _area(db, workshop.id, plan, form.get("area"))
         proposition = Proposition(
@@ -248,7 +233,11 @@ def add_proposition(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> Pr
         db.add(proposition)
         db.flush()
         db.add(PropositionRevision(proposition_id=proposition.id, version=1, text=text))
-    rt.broadcaster.board_changed(actor.workshop_id)
+        return proposition
+
+    proposition, created = store_once(rt, actor, Proposition, client_id, write)
+    if created:
+        rt.broadcaster.board_changed(actor.workshop_id)
     return proposition
 
 

@@ -12,21 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import cycle
 from ..plans import Activity
-from ..store import Contribution, Participant, Workshop
+from ..store import Contribution, Workshop
 from ..store.models import ActivityState, ItemTheme, Theme
-from ..words import month_year
+from ..words import N_, month_year
 from . import Runtime
 from .access import Actor, require_member
-from .contributions import CLIENT_ID
-from .errors import Conflict, Invalid, NotFound
+from .errors import Invalid, NotFound
+from .once import author_name, client_id_of, open_activity, store_once
 from .text import clean
 from .votes import dots_per_person, tallies, voters
-from .workshops import plan_for
 
 DEFAULT_HORIZON_MONTHS = 24
 
@@ -124,49 +121,27 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
               client_id: object) -> tuple[Contribution, bool]:
     """Store one dream, once per ``client_id``; returns it and whether it is new."""
     require_member(actor)
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise Invalid("The form was malformed; please reload the page and try again.")
+    client_id = client_id_of(client_id)
     body = clean(text, "dream", "Your dream", multiline=True)
-    existing = _by_client_id(rt, actor.workshop_id, client_id)
-    if existing is not None:
-        return existing, False
-    rt.limits.check_sharing(actor)
-    try:
-        with rt.store.transaction() as db:
-            workshop = db.get(Workshop, actor.workshop_id)
-            if workshop is None:
-                raise NotFound("This workshop no longer exists.")
-            activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
-            if (activity is None or activity.kind != "dreams"
-                    or not cycle.phase(workshop.phase).open_for_contributions):
-                raise Conflict("The room has moved on from dreaming. Your text is still in "
-                               "the box.")
-            settings = db.get(ActivityState, (workshop.id, activity.key))
-            if settings is not None and settings.locked:
-                raise Conflict("The facilitator has closed this activity for new dreams. Your "
-                               "text is still in the box.")
-            linked = theme_ids(db, workshop.id, themes)
-            author = None
-            if not activity.anonymous and actor.participant_id:
-                person = db.get(Participant, actor.participant_id)
-                author = person.display_name if person else None
-            dream = Contribution(workshop_id=workshop.id, participant_id=actor.participant_id,
-                                 phase=workshop.phase, activity_key=activity.key, body=body,
-                                 author_name=author, client_id=client_id, hidden=False)
-            db.add(dream)
-            db.flush()
-            for theme_id in linked:
-                db.add(ItemTheme(item_type="contribution", item_id=dream.id, theme_id=theme_id))
-    except IntegrityError:
-        existing = _by_client_id(rt, actor.workshop_id, client_id)
-        if existing is None:
-            raise
-        return existing, False
-    rt.broadcaster.board_changed(actor.workshop_id)
-    return dream, True
 
+    def write(db: Session) -> Contribution:
+        workshop, _plan, activity = open_activity(
+            db, rt, actor, "dreams",
+            moved_on=N_("The room has moved on from dreaming. Your text is still in the box."),
+            locked=N_("The facilitator has closed this activity for new dreams. Your text is "
+                      "still in the box."))
+        linked = theme_ids(db, workshop.id, themes)
+        dream = Contribution(workshop_id=workshop.id, participant_id=actor.participant_id,
+                             phase=workshop.phase, activity_key=activity.key, body=body,
+                             author_name=author_name(db, activity, actor), client_id=client_id,
+                             hidden=False)
+        db.add(dream)
+        db.flush()
+        for theme_id in linked:
+            db.add(ItemTheme(item_type="contribution", item_id=dream.id, theme_id=theme_id))
+        return dream
 
-def _by_client_id(rt: Runtime, workshop_id: int, client_id: str) -> Contribution | None:
-    with rt.store.reading() as db:
-        return db.scalar(select(Contribution).where(Contribution.workshop_id == workshop_id,
-                                                    Contribution.client_id == client_id))
+    dream, created = store_once(rt, actor, Contribution, client_id, write)
+    if created:
+        rt.broadcaster.board_changed(actor.workshop_id)
+    return dream, created

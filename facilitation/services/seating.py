@@ -89,10 +89,15 @@ def choose(rt: Runtime, actor: Actor, choice: str) -> None:
 
 def table_of(rt: Runtime, participant_id: str | None) -> str | None:
     """The table a participant sits at (None for the facilitator's screens)."""
+    with rt.store.reading() as db:
+        return table_in(db, participant_id)
+
+
+def table_in(db: Session, participant_id: str | None) -> str | None:
+    """The same, read in an open session (None for the facilitator)."""
     if not participant_id:
         return None
-    with rt.store.reading() as db:
-        return db.scalar(select(Participant.table_label).where(Participant.id == participant_id))
+    return db.scalar(select(Participant.table_label).where(Participant.id == participant_id))
 
 
 def wall_cards(workshop_id: int, activity_key: str):  # noqa: ANN201 - a SQLAlchemy select
