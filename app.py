@@ -31,6 +31,13 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument("--public-url", default=os.environ.get("APPRECIATE_PUBLIC_URL"),
                         help="address phones should use, if not this computer's local network "
                              "address, e.g. https://workshop.example.nhs.uk (env APPRECIATE_PUBLIC_URL)")
+    common.add_argument("--database", default=os.environ.get("APPRECIATE_DATABASE_URL"),
+                        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/db, so "
+                             "several processes can share one workshop (env "
+                             "APPRECIATE_DATABASE_URL; default: SQLite in the data folder)")
+    common.add_argument("--message-queue", default=os.environ.get("APPRECIATE_MESSAGE_QUEUE"),
+                        help="Redis URL, e.g. redis://127.0.0.1:6379/0, through which several "
+                             "processes push to one workshop (env APPRECIATE_MESSAGE_QUEUE)")
     common.add_argument("--behind-proxy", action="store_true",
                         default=os.environ.get("APPRECIATE_BEHIND_PROXY", "").lower()
                         in ("1", "true", "yes", "on"),

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from . import i18n
 from .broadcast import SocketBroadcaster
+from .coalesce import DELIVERY_BUDGET
 from .plans import load_plans
 from .services import Runtime, lifecycle, presence
 from .services.limits import Limits
@@ -37,6 +38,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     store = Store(settings.database_url(app.config))
     store.migrate()
+    if not app.config.get("SOCKETIO_ASYNC_MODE"):
+        app.config["SOCKETIO_ASYNC_MODE"] = settings.async_mode()
     socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
@@ -45,7 +48,11 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         # Outside Flask-SocketIO, so the Socket.IO handshake sees the public scheme and host
         # (its same-origin check) just as Flask does.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
-    broadcaster = SocketBroadcaster(app, socketio)
+    # Tests read a push straight after the call that caused it, so they coalesce only if asked.
+    app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
+                          else settings.DEFAULT_PUSH_WINDOW)
+    broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]),
+                                    int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET))
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster,
                       limits=Limits(**app.config.get("RATE_LIMITS", {})))

@@ -3,33 +3,38 @@
 Every fragment's root carries an id and ``hx-swap-oob``, so a browser hands the whole push to
 htmx and never builds HTML itself. Rooms per workshop: everyone who joined (``room``), the
 facilitator's screens (``facilitator_room``: control page and projector) and one per
-participant (``person_room``) for what concerns only them. What differs per person is never
-rendered in a broadcast: the push asks those browsers to fetch their own part over HTTP.
+participant (``person_room``) for what concerns only them, and, in a room seated at tables,
+one per table (``table_room``). What differs per person is never rendered in a broadcast:
+the push asks those browsers to fetch their own part over HTTP. big_room.py says what a
+seated room's tables and plenary are told.
 
 Each connection also belongs to one interface language, so every room exists once per language
 (``in_language``): a push is rendered once per language that has someone listening, never once
-per person, and what people wrote is the same in all of them.
+per person, and what people wrote is the same in all of them. Each language's room is also
+its own room for coalescing (coalesce.py): a busy room's fragments wait a moment and leave
+together, rendered in that language when the push leaves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import socketio as engine
 from flask import Flask, g, has_request_context, render_template
 from flask_babel import force_locale
 from flask_socketio import SocketIO
 
+from . import big_room
+from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
 from .i18n import LANGUAGES
-from .services import Runtime
+from .services import Runtime, seating
 from .services import contributions as contribution_service
 from .services import room as room_model
+from .services.errors import NotFound
 
 FRAGMENT_EVENT = "fragment"
-
-# A fragment, or the function that renders it (called once per language that listens).
-Fragment = str | Callable[[], str]
 
 # Per-person parts that list the shared board, fetched again by each phone when it changes.
 OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
@@ -55,9 +60,16 @@ def in_language(room_name: str, language: str) -> str:
     return f"{room_name}@{language}"
 
 
-def render_room(state: room_model.RoomState, view: str) -> str:
-    """The fragments a view needs to show the whole room; used for pushes and resyncs alike."""
-    return render_template("partials/_room.html", state=state, view=view)
+def table_room(workshop_id: int, table: str) -> str:
+    """The phones at one table of a seated room."""
+    return f"w:{workshop_id}:t:{table}"
+
+
+def render_room(state: room_model.RoomState, view: str,
+                plenary: seating.Plenary | None = None) -> str:
+    """The fragments a view needs to show the whole room; used for pushes and resyncs alike.
+    A seated room's projector shows its ``plenary`` in place of the wall."""
+    return render_template("partials/_room.html", state=state, view=view, plenary=plenary)
 
 
 def render_facilitator(view: room_model.FacilitatorView) -> str:
@@ -69,13 +81,18 @@ class SocketBroadcaster:
     """The live layer the services talk to (see services.Broadcaster).
 
     Each method reads what changed once, then hands ``send`` a function that renders the
-    fragment, so the rendering happens once per language that has someone listening.
+    fragment, so the rendering happens once per language that has someone listening. A part
+    of the page that many changes redraw (head counts, the facilitator's panel) is sent with
+    a key instead: its function reads the latest state itself, when the push leaves.
     """
 
-    def __init__(self, app: Flask, socketio: SocketIO) -> None:
+    def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0,
+                 budget: int = DELIVERY_BUDGET) -> None:
         self.app = app
         self.socketio = socketio
         self.runtime: Runtime | None = None
+        self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
+                                   socketio.sleep, window, budget)
 
     @contextmanager
     def _rendering(self, language: str | None = None) -> Iterator[None]:
@@ -107,7 +124,10 @@ class SocketBroadcaster:
         if contribution is None:
             return
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
+            state = room_model.room_summary(self._rt(), workshop_id)  # counts, not every card
+        if state.table_walls:
+            big_room.push_contribution(self, state, contribution)
+            return
         self.send(room(workshop_id), lambda: render_template(
             "partials/_push_contribution.html", state=state, contribution=contribution))
         self.send(facilitator_room(workshop_id), lambda: render_template(
@@ -116,38 +136,50 @@ class SocketBroadcaster:
     def workshop_changed(self, workshop_id: int) -> None:
         """Phase, activity, topic or settings changed: refresh every screen's whole view."""
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
-        self.send(room(workshop_id), lambda: render_room(state, "room") + render_template(
-            "partials/_refetch.html", target="my-panel", state=state))
-        self._facilitator(workshop_id)
+            state = room_model.table_state(self._rt(), workshop_id, None)
+
+        def render(state: room_model.RoomState) -> str:
+            return render_room(state, "room") + render_template(
+                "partials/_refetch.html", target="my-panel", state=state)
+
+        if state.table_walls:
+            big_room.push_to_tables(self, state, render)
+        else:
+            self.send(room(workshop_id), partial(render, state))
+            if state.seated:
+                big_room.push_table_notes(self, state)
+        self.refresh_facilitator(workshop_id)
 
     def board_changed(self, workshop_id: int) -> None:
         """Cards, stories, themes, dreams, statements, commitments or check-out answers
         changed: the shared board and the facilitator's panel. Every phone also fetches
         again its own part that lists the board (its ballot, or its action teams)."""
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
+            state = room_model.table_state(self._rt(), workshop_id, None)
 
-        def render() -> str:
+        def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state)
             if state.kind in OWN_LISTS:
                 html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
                                         state=state)
             return html
 
-        self.send(room(workshop_id), render)
-        self._facilitator(workshop_id)
+        if state.table_walls:
+            big_room.push_to_tables(self, state, render)
+        else:
+            self.send(room(workshop_id), partial(render, state))
+        self.refresh_facilitator(workshop_id)
 
     def votes_changed(self, workshop_id: int, participant_id: str) -> None:
         """Someone placed or took back a dot: only their own ballot changes, and the
         facilitator's count of people who have voted. No total is sent anywhere."""
         self._ask_to_refetch(workshop_id, [participant_id], "my-votes")
-        self._facilitator(workshop_id)
+        self.refresh_facilitator(workshop_id)
 
     def pairs_changed(self, workshop_id: int, participant_ids: Iterable[str] | None) -> None:
         """Pairs were formed or changed: those people (None: everyone) fetch their own panel."""
         self._ask_to_refetch(workshop_id, participant_ids, "my-panel")
-        self._facilitator(workshop_id)
+        self.refresh_facilitator(workshop_id)
 
     def stories_changed(self, workshop_id: int, participant_ids: Iterable[str]) -> None:
         """A story or quote answer changed: its recorder and teller refresh their quotes
@@ -157,23 +189,41 @@ class SocketBroadcaster:
 
     def timer_changed(self, workshop_id: int) -> None:
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
+            state = room_model.room_summary(self._rt(), workshop_id)
         self.send(room(workshop_id), lambda: render_template("partials/_timer.html", state=state))
 
     def connections_changed(self, workshop_id: int) -> None:
-        """A phone connected or left: only the facilitator's counts of who is here change."""
-        self._facilitator(workshop_id)
+        """A phone connected or left: only the facilitator's counts of who is here change.
+        A room of phones connecting at once redraws that panel a few times a second."""
+        self.refresh_facilitator(workshop_id, big_room.CONNECTIONS_EVERY)
 
     def presence_changed(self, workshop_id: int) -> None:
-        """Someone joined, arrived or left: only the head counts change."""
+        """Someone joined: only the head counts change, unless the room just grew big enough
+        to sit at tables, when every view does."""
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
-        self.send(room(workshop_id), lambda: render_template("partials/_counts.html", state=state))
+            state = room_model.room_summary(self._rt(), workshop_id)
+        # A small range, not one number: people joining at the same moment may skip it.
+        if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
+            self.workshop_changed(workshop_id)
+            return
+        self.send(room(workshop_id), self.latest_counts(workshop_id), key="counts")
+
+    def latest_counts(self, workshop_id: int) -> Callable[[], str]:
+        """The head counts, read and rendered when the push leaves."""
+
+        def render() -> str:
+            try:
+                state = room_model.room_summary(self._rt(), workshop_id)
+            except NotFound:  # deleted while the push waited
+                return ""
+            return render_template("partials/_counts.html", state=state)
+
+        return render
 
     def _ask_to_refetch(self, workshop_id: int, participant_ids: Iterable[str] | None,
                         target: str) -> None:
         with self._rendering():
-            state = room_model.room_state(self._rt(), workshop_id)
+            state = room_model.room_summary(self._rt(), workshop_id)
 
         def render() -> str:
             return render_template("partials/_refetch.html", target=target, state=state)
@@ -185,10 +235,22 @@ class SocketBroadcaster:
             if participant_id:
                 self.send(person_room(participant_id), render)
 
-    def _facilitator(self, workshop_id: int) -> None:
-        with self._rendering():
-            view = room_model.facilitator_view(self._rt(), workshop_id)
-        self.send(facilitator_room(workshop_id), lambda: render_facilitator(view))
+    def refresh_facilitator(self, workshop_id: int, min_window: float = 0.0) -> None:
+        """The facilitator's panel (and a seated room's projector, which shows the plenary),
+        read and rendered when the push leaves, so many changes in a window cost one."""
+
+        def render() -> str:
+            try:
+                view = room_model.facilitator_view(self._rt(), workshop_id)
+            except NotFound:  # deleted while the push waited
+                return ""
+            html = render_facilitator(view)
+            if view.plenary is not None:
+                html += render_room(view.room, "projector", view.plenary)
+            return html
+
+        self.send(facilitator_room(workshop_id), render, key="facilitator",
+                  min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.
@@ -198,17 +260,34 @@ class SocketBroadcaster:
         self.send(room(workshop_id), lambda: render_template("partials/_workshop_deleted.html"))
         manager = self.socketio.server.manager
         for language in LANGUAGES:
+            # The notice leaves before the connections go.
+            self.batcher.flush(in_language(room(workshop_id), language))
             members = manager.get_participants("/", in_language(room(workshop_id), language))
             for sid, _eio_sid in list(members):
                 self.socketio.server.disconnect(sid)
 
-    def send(self, to: str, fragment: Fragment) -> None:
-        """The one place fragments leave the server (batching can wrap it): rendered once
-        for each language that has someone listening in ``to``."""
+    def send(self, to: str, fragment: Fragment, key: str | None = None,
+             min_window: float = 0.0) -> None:
+        """The one place fragments leave the server: for each language that has someone
+        listening in ``to``, coalesced in that language's room (see coalesce.py) and rendered
+        in that language when the push leaves. A ``key`` marks a function that reads the
+        latest state of one part of the page; ``min_window`` keeps a costly one from being
+        rendered more often than that."""
         for language in self._languages_listening(to):
-            with self._rendering(language):
-                html = fragment() if callable(fragment) else fragment
-            self.socketio.emit(FRAGMENT_EVENT, html, to=in_language(to, language))
+            self.batcher.send(in_language(to, language),
+                              partial(self._render, fragment, language), key, min_window)
+
+    def _render(self, fragment: Fragment, language: str) -> str:
+        with self._rendering(language):
+            return fragment() if callable(fragment) else fragment
+
+    def _emit(self, to: str, html: str) -> None:
+        if html:
+            self.socketio.emit(FRAGMENT_EVENT, html, to=to)
+
+    def _audience(self, to: str) -> int:
+        """How many connections this process holds in room ``to`` (a dict lookup)."""
+        return len(self.socketio.server.manager.rooms.get("/", {}).get(to, ()))
 
     def _languages_listening(self, to: str) -> list[str]:
         """The languages with a connection in ``to``. This process only knows its own

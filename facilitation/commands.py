@@ -45,7 +45,19 @@ def _base_url(args: argparse.Namespace) -> str:
 def _settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
     base = _base_url(args)
     return {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "LAN_URL": base,
+            "DATABASE_URL": args.database, "MESSAGE_QUEUE": args.message_queue,
             "BEHIND_PROXY": args.behind_proxy, "RETENTION_DAYS": args.retention_days, **extra}
+
+
+def _raise_open_files_limit() -> None:
+    """Every phone holds a socket: let this process have as many as the system allows."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _delete_expired_periodically(app: Flask, days: int) -> None:
@@ -61,6 +73,7 @@ def _delete_expired_periodically(app: Flask, days: int) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    _raise_open_files_limit()
     app = create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent"))
     base = _base_url(args)
     local = f"http://127.0.0.1:{args.port}" if args.host in ("0.0.0.0", "127.0.0.1") else base

@@ -20,7 +20,16 @@ ENVIRONMENT = {
     "PORT": "APPRECIATE_PORT",
     "BEHIND_PROXY": "APPRECIATE_BEHIND_PROXY",
     "RETENTION_DAYS": "APPRECIATE_RETENTION_DAYS",
+    "MESSAGE_QUEUE": "APPRECIATE_MESSAGE_QUEUE",
+    "PUSH_WINDOW": "APPRECIATE_PUSH_WINDOW",
+    "PUSH_BUDGET": "APPRECIATE_PUSH_BUDGET",
+    # Several processes serving one workshop must sign cookies with the same key.
+    "SECRET_KEY": "APPRECIATE_SECRET_KEY",
 }
+
+# The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
+# short enough not to be noticed, long enough that 4,000 phones get a few pushes a second.
+DEFAULT_PUSH_WINDOW = 0.25
 
 DEFAULTS = {
     "DATA_DIR": "instance",
@@ -28,8 +37,9 @@ DEFAULTS = {
     "PORT": 5000,
     "PUBLIC_URL": None,
     "DATABASE_URL": None,
+    "MESSAGE_QUEUE": None,
     "PLANS_DIR": str(PROJECT_ROOT / "workshops"),
-    "SOCKETIO_ASYNC_MODE": "threading",
+    "SOCKETIO_ASYNC_MODE": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_NAME": "appreciate",
@@ -54,6 +64,16 @@ def from_environment() -> dict[str, object]:
     return settings
 
 
+def async_mode() -> str:
+    """gevent when the process was monkey-patched for it (``python app.py``, gunicorn's gevent
+    worker), threading otherwise (tests, ``flask run``)."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
 class SettingsError(ValueError):
     """A setting has a value the app cannot use; the message says which and why."""
 
@@ -61,11 +81,16 @@ class SettingsError(ValueError):
 def _parse(name: str, variable: str, value: str) -> object:
     if name == "BEHIND_PROXY":
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("PORT", "RETENTION_DAYS"):
+    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET"):
         try:
             return int(value)
         except ValueError:
             raise SettingsError(f"{variable} must be a whole number, not {value!r}.") from None
+    if name == "PUSH_WINDOW":
+        try:
+            return float(value)
+        except ValueError:
+            raise SettingsError(f"{variable} must be a number of seconds, not {value!r}.") from None
     return value
 
 

@@ -63,10 +63,12 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20.0) -
 class ServerProcess:
     """``python app.py`` as a facilitator would run it, on a free loopback port."""
 
-    def __init__(self, data_dir: Path, log_path: Path, *options: str) -> None:
+    def __init__(self, data_dir: Path, log_path: Path, *options: str,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
         self.options = options
+        self.env = env
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -75,12 +77,18 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServerProcess:
+        self.launch()
+        assert self.process is not None
+        wait_for_port(self.port, self.process)
+        return self
+
+    def launch(self) -> ServerProcess:
+        """Start without waiting for it to listen (several processes starting together)."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1",
                  "--port", str(self.port), "--data-dir", str(self.data_dir), *self.options],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_port(self.port, self.process)
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         return self
 
     def restart(self) -> ServerProcess:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from .. import cycle
 from ..store import Contribution, Workshop
 from ..words import N_
-from . import Runtime
+from . import Runtime, seating
 from .access import Actor, require_member
 from .errors import Conflict, NotFound
 from .once import author_name, client_id_of, refuse_if_locked, store_once
@@ -42,12 +42,14 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
         refuse_if_locked(db, workshop, activity, N_(
             "The facilitator has closed this activity for new contributions. Your text is "
             "still in the box."))
-        # Anonymous means unlinkable, even for whoever holds the database file.
+        # Anonymous means unlinkable, even for whoever holds the database file: the card
+        # keeps only its table, which sees it on its wall anyway (services.seating).
         contribution = Contribution(
             workshop_id=workshop.id,
             participant_id=None if activity.anonymous else actor.participant_id,
             phase=workshop.phase, activity_key=activity.key, body=body,
-            author_name=author_name(db, activity, actor), client_id=client_id, hidden=False)
+            author_name=author_name(db, activity, actor), client_id=client_id, hidden=False,
+            table_label=seating.table_in(db, actor.participant_id))
         db.add(contribution)
         return contribution
 

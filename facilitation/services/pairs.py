@@ -2,7 +2,8 @@
 when numbers are odd), late joiners placed, self-chosen pairs by a short code, re-pairing.
 
 Groups are numbered and sit at tables of up to four pairs, so people find each other by
-number, not by name: the room stays anonymous.
+number, not by name: the room stays anonymous. In a room seated at tables (services.seating)
+pairs are formed within each table, and a late joiner is paired at their own table first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..store import Participant, Workshop
 from ..store.models import PairGroup, PairMember
 from ..words import translate
-from . import Runtime
+from . import Runtime, seating
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .presence import present_ids
@@ -46,8 +47,11 @@ class Group:
 
     @property
     def table(self) -> str:
-        """'Table 2', in the reader's language (the stored label is the English one)."""
-        return translate("Table %(number)s", number=(self.number - 1) // PAIRS_PER_TABLE + 1)
+        """'Table 2', in the reader's language (the stored label is the English one: a seated
+        room's table, or one table for every four pairs)."""
+        seat = (self.table_label or "").removeprefix("Table ")
+        return translate("Table %(number)s",
+                         number=seat or (self.number - 1) // PAIRS_PER_TABLE + 1)
 
     def interviewer_of(self, position: int) -> Member | None:
         """Who interviews the member at ``position`` (the one before them, round the group)."""
@@ -155,10 +159,49 @@ def _table_label(number: int) -> str:
     return f"Table {(number - 1) // PAIRS_PER_TABLE + 1}"
 
 
+def _seat_label(table: str) -> str:
+    """A seated room's table, named as the pairs list names tables."""
+    return f"Table {table}"
+
+
+def _tables_of(db: Session, workshop_id: int, people: Sequence[str]) -> dict[str, str] | None:
+    """Each person's table when the room sits at tables, else None."""
+    workshop = db.get(Workshop, workshop_id)
+    if workshop is None or not seating.is_seated(db, workshop):
+        return None
+    rows = db.execute(select(Participant.id, Participant.table_label)
+                      .where(Participant.workshop_id == workshop_id)).all()
+    wanted = set(people)
+    return {pid: table for pid, table in rows if pid in wanted and table is not None}
+
+
+def split_by_table(people: Sequence[str], tables: dict[str, str],
+                   avoid: set[frozenset[str]]) -> list[tuple[str | None, list[str]]]:
+    """Pairs within each table; people alone at their table are paired with each other (a
+    single one joins the last group as its third). Returns (table, members) per group."""
+    at: dict[str | None, list[str]] = {}
+    for person in people:
+        at.setdefault(tables.get(person), []).append(person)
+    groups: list[tuple[str | None, list[str]]] = []
+    alone: list[str] = []
+    for table, members in at.items():
+        if len(members) < 2 or table is None:
+            alone.extend(members)
+            continue
+        groups.extend((table, group) for group in split_into_groups(members, avoid))
+    if len(alone) == 1 and groups:
+        groups[-1][1].append(alone[0])
+    elif alone:
+        groups.extend((None, group) for group in split_into_groups(alone, avoid))
+    return groups
+
+
 def _add_group(db: Session, workshop_id: int, activity_key: str, round_: int, number: int,
-               members: Sequence[str], join_code: str | None = None) -> PairGroup:
+               members: Sequence[str], join_code: str | None = None,
+               table: str | None = None) -> PairGroup:
     group = PairGroup(workshop_id=workshop_id, activity_key=activity_key, round=round_,
-                      number=number, table_label=_table_label(number), turn=0,
+                      number=number,
+                      table_label=_seat_label(table) if table else _table_label(number), turn=0,
                       join_code=join_code)
     db.add(group)
     db.flush()
@@ -177,9 +220,11 @@ def form_pairs(rt: Runtime, actor: Actor) -> int:
         key = _interview_key(db, rt, actor.workshop_id)
         round_ = current_round(db, actor.workshop_id, key) + 1
         avoid = _past_partners(db, actor.workshop_id, key)
-        groups = split_into_groups(present, avoid)
-        for number, members in enumerate(groups, start=1):
-            _add_group(db, actor.workshop_id, key, round_, number, members)
+        tables = _tables_of(db, actor.workshop_id, present)
+        groups = (split_by_table(present, tables, avoid) if tables is not None
+                  else [(None, members) for members in split_into_groups(present, avoid)])
+        for number, (table, members) in enumerate(groups, start=1):
+            _add_group(db, actor.workshop_id, key, round_, number, members, table=table)
     rt.broadcaster.pairs_changed(actor.workshop_id, None)
     return len(groups)
 
@@ -219,13 +264,20 @@ def place_late_joiner(rt: Runtime, workshop_id: int, participant_id: str) -> Non
         if round_ == 0 or _group_of(db, workshop_id, key, round_, participant_id):
             return
         sizes = [(gid, n) for gid, n in _sizes(db, workshop_id, key, round_) if n > 0]
+        tables = _tables_of(db, workshop_id, [participant_id])
+        table = tables.get(participant_id) if tables else None
+        if table is not None:  # seated: a waiting person or a pair at my own table first
+            mine = set(db.scalars(select(PairGroup.id).where(
+                PairGroup.workshop_id == workshop_id, PairGroup.activity_key == key,
+                PairGroup.round == round_, PairGroup.table_label == _seat_label(table))))
+            sizes = sorted(sizes, key=lambda size: size[0] not in mine)
         target = next((gid for gid, n in sizes if n == 1), None) or next(
             (gid for gid, n in sizes if n == 2), None)
         if target is None:
             number = (db.scalar(select(func.max(PairGroup.number)).where(
                 PairGroup.workshop_id == workshop_id, PairGroup.activity_key == key,
                 PairGroup.round == round_)) or 0) + 1
-            _add_group(db, workshop_id, key, round_, number, [participant_id])
+            _add_group(db, workshop_id, key, round_, number, [participant_id], table=table)
             affected = [participant_id]
         else:
             affected = _member_ids(db, target)

@@ -2,6 +2,9 @@
 
 Three views: what everyone sees (``room_state``), what only the facilitator sees
 (``facilitator_view``) and what one participant sees of their own part (``my_view``).
+``room_summary`` is the room with its counts but without its cards, for pushes about one
+card. A room seated at tables (services.seating) shows a wall activity as one table's cards
+on a phone and as a paged plenary on the facilitator's screens: neither reads the whole wall.
 Hidden items are left out of every view but the facilitator's moderation list; authorship of
 anonymous items is never part of any of them.
 """
@@ -24,7 +27,7 @@ from ..store.models import (
     PulseResponse,
     Story,
 )
-from . import Runtime
+from . import Runtime, seating
 from .activities import Timer, timer_of
 from .deliver import DeliverBoard, deliver_board, my_commitments, my_teams
 from .design import DesignBoard, design_board
@@ -60,10 +63,20 @@ class RoomState:
     design: DesignBoard | None = None
     deliver: DeliverBoard | None = None
     pulse: PulseResults | None = None
+    # How many visible cards the whole wall holds, even when ``contributions`` holds only a
+    # table's (or none), and whether the room sits at tables and which one this view shows.
+    cards: int = 0
+    seated: bool = False
+    table: str | None = None
 
     @property
     def kind(self) -> str | None:
         return self.activity.kind if self.activity else None
+
+    @property
+    def table_walls(self) -> bool:
+        """True when phones show their own table's cards rather than the whole wall."""
+        return self.seated and self.kind in cycle.COMPOSER_KINDS
 
     @property
     def shared(self) -> int:
@@ -77,7 +90,7 @@ class RoomState:
             return len(self.deliver.commitments)
         if self.pulse is not None:
             return self.pulse.responses
-        return len(self.contributions)
+        return self.cards
 
     @property
     def accepting(self) -> bool:
@@ -115,13 +128,29 @@ def _spotlight(db: Session, workshop: Workshop) -> BoardItem | None:
     return BoardItem(kind, item.id, text)
 
 
-def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
+# How much of the wall a view reads.
+EVERY_CARD = "every"  # the whole wall, seated or not
+NO_CARDS = "none"  # counts only
+SEAT = "seat"  # a seated room's wall: the table's cards (none without a table); else every card
+
+
+def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD,
+              table: str | None = None) -> RoomState:
     workshop = db.get(Workshop, workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
     plan = plan_for(rt, workshop.plan_name)
     activity = plan.activity(workshop.activity_key)
+    joined, present = db.execute(
+        select(func.count(), func.coalesce(func.sum(
+            case((Participant.connections > 0, 1), else_=0)), 0))
+        .where(Participant.workshop_id == workshop_id)).one()
+    seated = seating.uses_tables(workshop.seating, joined)
+    if wall == SEAT:
+        wall = EVERY_CARD if not seated or activity is None or (
+            activity.kind not in cycle.COMPOSER_KINDS) else SEAT
     contributions: list[Contribution] = []
+    cards = 0
     contributed = 0
     timer, locked, revealed = None, False, False
     stories: list[StoryView] = []
@@ -131,8 +160,14 @@ def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
         shown = (Contribution.workshop_id == workshop_id,
                  Contribution.activity_key == activity.key,
                  Contribution.hidden.is_(False))
-        contributions = list(db.scalars(select(Contribution).where(*shown)
-                                        .order_by(Contribution.id)))
+        if wall == EVERY_CARD:
+            contributions = list(db.scalars(select(Contribution).where(*shown)
+                                            .order_by(Contribution.id)))
+            cards = len(contributions)
+        else:
+            if wall == SEAT and table is not None:
+                contributions = seating.table_cards(db, workshop_id, activity.key, table)
+            cards = db.scalar(select(func.count(Contribution.id)).where(*shown)) or 0
         contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
                                 .where(*shown)) or 0
         settings = _settings(db, workshop_id, activity.key)
@@ -148,13 +183,10 @@ def load_room(db: Session, rt: Runtime, workshop_id: int) -> RoomState:
         method = _method_boards(db, workshop, plan, activity, settings)
         if "counted" in method:
             contributed = method.pop("counted")
-    joined, present = db.execute(
-        select(func.count(), func.coalesce(func.sum(
-            case((Participant.connections > 0, 1), else_=0)), 0))
-        .where(Participant.workshop_id == workshop_id)).one()
     return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
                      joined, int(present), contributed, timer, locked, revealed,
-                     _spotlight(db, workshop), stories, themes, **method)
+                     _spotlight(db, workshop), stories, themes, **method, cards=cards,
+                     seated=seated, table=table if seated else None)
 
 
 def _method_boards(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
@@ -181,9 +213,23 @@ def _method_boards(db: Session, workshop: Workshop, plan: Plan, activity: Activi
 
 
 def room_state(rt: Runtime, workshop_id: int) -> RoomState:
-    """Read the room as everyone currently sees it."""
+    """Read the room as everyone currently sees it, every card of its wall included."""
     with rt.store.reading() as db:
         return load_room(db, rt, workshop_id)
+
+
+def room_summary(rt: Runtime, workshop_id: int) -> RoomState:
+    """The room with its counts but not its wall's cards: what a push about one card or one
+    arrival needs, read with a few counting queries however big the wall has grown."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id, NO_CARDS)
+
+
+def table_state(rt: Runtime, workshop_id: int, table: str | None) -> RoomState:
+    """The room as the phones at ``table`` see it: in a seated room a wall shows that
+    table's cards and the room-wide ones; otherwise, the whole room."""
+    with rt.store.reading() as db:
+        return load_room(db, rt, workshop_id, SEAT, table)
 
 
 @dataclass(frozen=True)
@@ -201,11 +247,17 @@ class FacilitatorView:
     hidden_items: list[tuple[str, str]] = field(default_factory=list)
     # Every saved wording of each statement, oldest first, for the Design panel.
     revisions: dict[int, list[str]] = field(default_factory=dict)
+    # A seated room's wall: one page of the latest cards and each table's tally.
+    plenary: seating.Plenary | None = None
 
 
 def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
+    """What the control page shows; a seated room's wall as the first page of its plenary."""
     with rt.store.reading() as db:
-        room = load_room(db, rt, workshop_id)
+        room = load_room(db, rt, workshop_id, SEAT)
+        plenary = None
+        if room.table_walls and room.activity is not None:
+            plenary = seating.plenary(db, workshop_id, room.activity.key)
         groups: list[Group] = []
         unpaired = 0
         themes = room.board
@@ -234,7 +286,7 @@ def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
                 Contribution.hidden.is_(True)).order_by(Contribution.id)))
             hidden_items, revisions = _facilitator_method(db, room)
         return FacilitatorView(room, groups, unpaired, themes, suggestions, hidden_cards,
-                               hidden_stories, hidden_items, revisions)
+                               hidden_stories, hidden_items, revisions, plenary)
 
 
 def _facilitator_method(db: Session, room: RoomState) -> tuple[list[tuple[str, str]],
@@ -285,7 +337,8 @@ class MyView:
 
 def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
     with rt.store.reading() as db:
-        room = load_room(db, rt, workshop_id)
+        person = db.get(Participant, participant_id)
+        room = load_room(db, rt, workshop_id, SEAT, person.table_label if person else None)
         pair = None
         mine: list[StoryView] = []
         quotes: list[Story] = []

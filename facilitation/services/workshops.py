@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import cycle
 from ..plans import Plan
 from ..store import Participant, Workshop
-from . import Runtime
+from . import Runtime, seating
 from .access import (
     Actor,
     hash_key,
@@ -129,7 +129,8 @@ def join(rt: Runtime, workshop_id: int, display_name: object = None) -> str:
     with rt.store.transaction() as db:
         if db.get(Workshop, workshop_id) is None:
             raise NotFound("This workshop no longer exists.")
-        db.add(Participant(id=participant_id, workshop_id=workshop_id, display_name=name))
+        db.add(Participant(id=participant_id, workshop_id=workshop_id, display_name=name,
+                           table_label=seating.table_for_newcomer(db, workshop_id)))
     rt.broadcaster.presence_changed(workshop_id)
     return participant_id
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: the PostgreSQL advisory lock that serialises schema upgrades.
+MIGRATION_LOCK = 0x41505052  # "APPR"
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI hook signature
@@ -39,10 +41,14 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:
-        """Bring the schema up to date; safe to run at every start."""
+        """Bring the schema up to date; safe to run at every start, and at the same moment
+        from several processes sharing a PostgreSQL database (they take turns)."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -44,15 +45,20 @@ class Workshop(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     next_review_date: Mapped[date | None] = mapped_column(Date)
     spotlight: Mapped[str | None] = mapped_column(String(40))
+    # None: tables of about eight from a room-size threshold on; "tables" or "room" by choice.
+    seating: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Participant(Base):
     __tablename__ = "participants"
+    __table_args__ = (Index("ix_participants_workshop_table", "workshop_id", "table_label"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     display_name: Mapped[str | None] = mapped_column(String(40))
+    # Given at join, so a big room is already seated when it needs to be (services.seating).
+    table_label: Mapped[str | None] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Open live connections (tabs) of this person; > 0 means present in the room now.
     connections: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -60,7 +66,9 @@ class Participant(Base):
 
 class Contribution(Base):
     __tablename__ = "contributions"
-    __table_args__ = (UniqueConstraint("workshop_id", "client_id", name="uq_contribution_client"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id", name="uq_contribution_client"),
+                      Index("ix_contributions_wall_table", "workshop_id", "activity_key",
+                            "table_label"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
@@ -72,6 +80,9 @@ class Contribution(Base):
     author_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The table it was written at, so a seated room's table walls need no author, even for an
+    # anonymous card; None (the facilitator's, or written before tables) belongs to every table.
+    table_label: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

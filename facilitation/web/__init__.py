@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .. import cycle
-from ..services import stories
+from ..services import seating, stories
 from . import (
     deliver,
     design,
@@ -27,6 +27,7 @@ from . import (
     security,
     socket_guard,
     sockets,
+    tables,
     themes,
 )
 from .links import join_link
@@ -67,7 +68,7 @@ def _clock_words(seconds: int) -> str:
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
     for module in (home, facilitator, participant, live, room_tools, themes, interviews,
-                   dreams, design, deliver, export, lifecycle):
+                   dreams, design, deliver, export, lifecycle, tables):
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
@@ -79,4 +80,5 @@ def register(app: Flask, socketio: SocketIO) -> None:
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,
         format_clock_words=_clock_words, sharing_levels=stories.SHARING,
         composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field,
+        table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
         **method_globals())

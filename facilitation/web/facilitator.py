@@ -21,6 +21,7 @@ def _page(template: str, code: str, **extra):  # noqa: ANN202
     view = room_model.facilitator_view(runtime_of(current_app), workshop.id)
     key = facilitator_key(workshop.code)
     return render_template(template, state=view.room, fv=view, workshop=view.room.workshop,
+                           plenary=view.plenary,
                            join_url=join_link(workshop.code),
                            private_url=facilitator_link(workshop.code, key) if key else None,
                            **extra)

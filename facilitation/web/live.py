@@ -23,7 +23,8 @@ def state(code: str):  # noqa: ANN201
     require_member(actor)
     rt = runtime_of(current_app)
     if actor.is_facilitator and request.args.get("view") == "projector":
-        return render_room(room_model.room_state(rt, workshop.id), "projector")
+        view = room_model.facilitator_view(rt, workshop.id)
+        return render_room(view.room, "projector", view.plenary)
     if actor.is_facilitator:
         view = room_model.facilitator_view(rt, workshop.id)
         return render_room(view.room, "facilitator") + render_facilitator(view)

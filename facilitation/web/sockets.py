@@ -11,10 +11,10 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import runtime_of
-from ..broadcast import facilitator_room, in_language, person_room, room
+from ..broadcast import facilitator_room, in_language, person_room, room, table_room
 from ..i18n import chosen_language
 from ..services import contributions as contribution_service
-from ..services import pairs, presence
+from ..services import pairs, presence, seating
 from ..services import workshops as workshop_service
 from ..services.access import Actor
 from ..services.errors import NotFound, ServiceError, TooMany
@@ -61,6 +61,10 @@ def register(socketio: SocketIO) -> None:
         # Pushes are rendered per language: this connection hears its page's language.
         language = chosen_language()
         join_room(in_language(room(workshop.id), language))
+        # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
+        table = seating.table_of(runtime_of(current_app), actor.participant_id)
+        if table:
+            join_room(in_language(table_room(workshop.id, table), language))
         if actor.is_facilitator:
             join_room(in_language(facilitator_room(workshop.id), language))
         else:

@@ -32,6 +32,7 @@ from facilitation.services import (
     moderation,
     pairs,
     pulse,
+    seating,
     stories,
     themes,
     votes,
@@ -216,6 +217,9 @@ def test_every_page_in_every_state_shows_only_marked_words(pseudo_app: Flask) ->
     activities.change_timer(rt, f, "pause")
     activities.set_flag(rt, f, "locked", True)
     every_view()
+    seating.choose(rt, f, "tables")  # a big room at tables: table walls and the plenary
+    every_view("/plenary")
+    seating.choose(rt, f, "auto")
 
     room.go_to("best-of-us-interview")  # Discover: waiting for pairs, then pairs
     every_view()

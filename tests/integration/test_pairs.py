@@ -111,3 +111,41 @@ def test_pairs_need_two_people(runtime) -> None:
     room = discover_room(runtime, 1)
     with pytest.raises(Conflict, match="At least two people"):
         pairs.form_pairs(runtime, room.facilitator)
+
+
+def _tables(room) -> dict[str, str]:  # noqa: ANN001
+    from facilitation.store import Participant
+
+    with room.rt.store.reading() as db:
+        return {p.id: p.table_label for p in db.query(Participant).filter_by(
+            workshop_id=room.workshop_id)}
+
+
+def test_a_seated_room_is_paired_within_each_table(runtime) -> None:
+    from facilitation.services import seating
+
+    room = discover_room(runtime, 2 * seating.TABLE_SIZE + 3)  # two full tables and three
+    seating.choose(runtime, room.facilitator, "tables")
+    pairs.form_pairs(runtime, room.facilitator)
+    table = _tables(room)
+    found = groups(room)
+    assert sorted(pid for g in found for pid in (m.participant_id for m in g.members)) == sorted(
+        a.participant_id for a in room.people)
+    for group in found:
+        seats = {table[m.participant_id] for m in group.members}
+        assert len(seats) == 1, f"group {group.number} spans tables {seats}"
+        assert group.table_label == f"Table {seats.pop()}"
+
+
+def test_a_late_joiner_in_a_seated_room_is_paired_at_their_own_table(runtime) -> None:
+    from facilitation.services import seating
+
+    room = discover_room(runtime, seating.TABLE_SIZE + 2)  # table 2 holds one pair
+    seating.choose(runtime, room.facilitator, "tables")
+    pairs.form_pairs(runtime, room.facilitator)
+    late = room.arrive()  # table 2's third person: a trio there, not at table 1
+    pairs.place_late_joiner(runtime, room.workshop_id, late.participant_id)
+    table = _tables(room)
+    mine = next(g for g in groups(room)
+                if late.participant_id in {m.participant_id for m in g.members})
+    assert {table[m.participant_id] for m in mine.members} == {"2"}

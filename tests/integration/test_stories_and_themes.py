@@ -253,3 +253,27 @@ def test_story_form_posts_over_http_and_keeps_text_on_error(app, runtime) -> Non
                                 data={"csrf_token": token, "headline": "Short and true",
                                       "sharing": "room"})
     assert response.status_code == 200 and "Story saved." in response.get_data(as_text=True)
+
+
+def test_a_seated_room_sees_a_few_items_of_each_theme(app, runtime) -> None:
+    from flask import render_template
+
+    from facilitation.services import contributions, seating
+
+    room = discover_room(runtime, 3)
+    room.go_to("share-what-you-heard")
+    ids = [contributions.contribute(runtime, room.people[i % 3], "share-what-you-heard",
+                                    f"Card {i}", f"card-{i:04d}")[0].id for i in range(8)]
+    room.go_to("positive-core")
+    themes.create_theme(runtime, room.facilitator, "Kindness",
+                        [f"contribution:{i}" for i in ids])
+
+    def core_map() -> str:
+        with app.test_request_context("/"):
+            return render_template("partials/_core_map.html",
+                                   state=room_model.room_state(runtime, room.workshop_id))
+
+    assert core_map().count("<li>Card") == 8
+    seating.choose(runtime, room.facilitator, "tables")
+    seated = core_map()
+    assert seated.count("<li>Card") == 5 and "and 3 more" in seated

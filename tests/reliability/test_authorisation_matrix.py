@@ -97,6 +97,11 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/w/<code>/activity"): Route(facilitator_only(to(CONTROL)),
                                           form={"activity": "arrival-hopes"},
                                           may_change=frozenset({FACILITATOR_A})),
+    # Big rooms: the seating choice and the plenary's pages of every card.
+    ("POST", "/w/<code>/seating"): Route(facilitator_only(to(CONTROL)),
+                                         form={"seating": "tables"},
+                                         may_change=frozenset({FACILITATOR_A})),
+    ("GET", "/w/<code>/plenary"): Route(facilitator_only(OK)),
     # The join code is public on the projector; the QR code only repeats it.
     ("GET", "/w/<code>/qr.svg"): Route(everyone(OK)),
     ("GET", "/w/<code>/join"): Route({STRANGER: OK, PARTICIPANT_A: to(ROOM),

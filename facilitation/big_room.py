@@ -1,0 +1,74 @@
+"""What a room seated at tables is told (see services.seating).
+
+Phones on a wall activity hold their own table's cards; the control page and projector hold
+the plenary. A new card goes to its table's Socket.IO room in full; everyone else hears the
+new head count (at most once a second) and the facilitator's screens a fresh plenary (at most
+twice a second), each rendered once per push. A phase change or a moderation renders one view
+per table, never one per person, and never the whole wall for everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from flask import render_template
+
+from .services import seating
+from .services.room import RoomState
+from .store import Contribution
+
+if TYPE_CHECKING:
+    from .broadcast import SocketBroadcaster
+
+# The plenary (every table's tally, the latest cards) is read and rendered at most this often.
+PLENARY_EVERY = 0.5
+# The room-wide head count, all a card changes for the other tables, at most this often: a
+# thousand phones need not hear of every card at another table.
+COUNTS_EVERY = 1.0
+# The facilitator's panel while phones connect and leave (a summit arrives all at once).
+CONNECTIONS_EVERY = 0.25
+
+
+def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,
+                   render: Callable[[RoomState], str]) -> None:
+    """Push ``state`` to each table with that table's cards, rendered once per table (and
+    language) when the push leaves; the wall is read once for all tables."""
+    from .broadcast import table_room
+
+    rt = broadcaster.runtime
+    assert rt is not None
+    by_table = seating.cards_by_table(rt, state)
+    for table in seating.table_labels(rt, state.workshop.id):
+        at_table = replace(state, contributions=seating.for_table(by_table, table), table=table)
+        broadcaster.send(table_room(state.workshop.id, table), partial(render, at_table))
+        broadcaster.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
+
+
+def push_table_notes(broadcaster: SocketBroadcaster, state: RoomState) -> None:
+    """A seated room on a whole-room activity: each table still hears which table it is."""
+    from .broadcast import table_room
+
+    rt = broadcaster.runtime
+    assert rt is not None
+    for table in seating.table_labels(rt, state.workshop.id):
+        broadcaster.send(table_room(state.workshop.id, table), partial(
+            render_template, "partials/_table_note.html", state=replace(state, table=table)))
+
+
+def push_contribution(broadcaster: SocketBroadcaster, state: RoomState,
+                      contribution: Contribution) -> None:
+    """A card in a seated room: to its table in full (a card without a table to everyone),
+    to the room as a head count, to the facilitator's screens as a fresh plenary."""
+    from .broadcast import room, table_room
+
+    workshop_id = state.workshop.id
+    card = partial(render_template, "partials/_table_card.html", state=state,
+                   contribution=contribution)
+    table = contribution.table_label
+    broadcaster.send(table_room(workshop_id, table) if table else room(workshop_id), card)
+    broadcaster.send(room(workshop_id), broadcaster.latest_counts(workshop_id), key="counts",
+                     min_window=COUNTS_EVERY)
+    broadcaster.refresh_facilitator(workshop_id, PLENARY_EVERY)

@@ -1,0 +1,35 @@
+"""The facilitator's seating choice for big rooms, and the plenary's pages of cards."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .. import runtime_of
+from ..services import room as room_model
+from ..services import seating
+from .context import as_facilitator
+from .links import join_link
+
+bp = Blueprint("tables", __name__, url_prefix="/w/<code>")
+
+
+@bp.post("/seating")
+def choose(code: str):  # noqa: ANN201
+    """Seat the room at tables of about eight, as one room, or automatically by size."""
+    workshop, actor = as_facilitator(code)
+    seating.choose(runtime_of(current_app), actor, request.form.get("seating", ""))
+    return redirect(url_for("facilitator.control", code=workshop.code))
+
+
+@bp.get("/plenary")
+def plenary(code: str):  # noqa: ANN201
+    """Every card of the current activity, newest first, one page at a time."""
+    workshop, _actor = as_facilitator(code)
+    page = request.args.get("page", "1")
+    rt = runtime_of(current_app)
+    state = room_model.room_summary(rt, workshop.id)
+    with rt.store.reading() as db:
+        plenary = seating.plenary(db, workshop.id, state.activity.key if state.activity
+                                  else None, int(page) if page.isdigit() else 1)
+    return render_template("facilitator/plenary.html", state=state, workshop=state.workshop,
+                           plenary=plenary, join_url=join_link(workshop.code))

@@ -1,0 +1,219 @@
+"""Big rooms sit at tables of about eight: table walls on phones, a paged plenary on the
+facilitator's screens, and no push that carries the whole room's cards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from facilitation import create_app, runtime_of, socketio_of
+from facilitation.services import seating
+
+from .room import Person, join, start_workshop
+
+CARD = re.compile(r'class="card"')
+
+
+def seat(facilitator: Person, choice: str):
+    return facilitator.post(f"/w/{facilitator.code}/seating", {"seating": choice},
+                            page=f"/w/{facilitator.code}/facilitate")
+
+
+@pytest.fixture()
+def tables(app, socketio):
+    """A facilitator and 17 participants (tables 1 and 2 full, one person at table 3)."""
+    facilitator = start_workshop(app)
+    people = [join(app, facilitator.code) for _ in range(17)]
+    for person in [facilitator, *people]:
+        assert person.connect(socketio, app).is_connected()
+        person.fragments()
+    assert facilitator.emit("move", {"direction": "forward"})["ok"]
+    return facilitator, people
+
+
+def table_of(person: Person) -> str:
+    """The table a participant's own screen says they sit at."""
+    state = person.http.get(f"/w/{person.code}/state").get_data(as_text=True)
+    match = re.search(r"You are at <strong>table (\d+)</strong>", state)
+    assert match, "no table shown to a participant"
+    return match.group(1)
+
+
+def test_people_are_seated_in_order_of_arrival_eight_to_a_table(tables) -> None:
+    facilitator, people = tables
+    assert seat(facilitator, "tables").status_code == 302
+    seats = [table_of(person) for person in people]
+    assert seats == ["1"] * 8 + ["2"] * 8 + ["3"]
+
+
+def test_a_small_room_stays_one_room_until_told_otherwise(tables) -> None:
+    facilitator, people = tables
+    people[0].contribute("arrival-hopes", "Seen by the whole small room")
+    assert all("Seen by the whole small room" in "".join(p.fragments()) for p in people)
+    page = people[9].http.get(f"/w/{people[9].code}/").get_data(as_text=True)
+    assert "You are at" not in page
+    assert "Seen by the whole small room" in page
+
+
+def test_a_seated_room_pushes_cards_to_their_table_and_counts_to_everyone(tables) -> None:
+    facilitator, people = tables
+    seat(facilitator, "tables")
+    for person in [facilitator, *people]:
+        person.fragments()
+    assert people[0].contribute("arrival-hopes", "Table one's hope")["ok"]
+    for person in people[:8]:
+        assert "Table one&#39;s hope" in "".join(person.fragments())
+    for person in people[8:]:
+        pushed = "".join(person.fragments())
+        assert "Table one" not in pushed
+        assert 'id="counts"' in pushed and "<strong>1</strong> contribution shared" in pushed
+    plenary = "".join(facilitator.fragments())
+    assert "Table one&#39;s hope" in plenary and 'class="wall plenary"' in plenary
+    tally = re.search(r'<th scope="row">1</th><td>(\d+)</td><td>(\d+)</td>', plenary)
+    assert tally and tally.groups() == ("8", "1")
+
+
+def test_every_view_of_a_seated_room_shows_only_its_tables_cards(tables) -> None:
+    facilitator, people = tables
+    seat(facilitator, "tables")
+    people[0].contribute("arrival-hopes", "From table one")
+    people[8].contribute("arrival-hopes", "From table two")
+    facilitator.contribute("arrival-hopes", "From the facilitator, for every table")
+    two = people[9]
+    for path in ("/", "/state"):
+        view = two.http.get(f"/w/{two.code}{path}").get_data(as_text=True)
+        assert "From table two" in view and "From the facilitator" in view
+        assert "From table one" not in view
+    control = facilitator.http.get(f"/w/{facilitator.code}/facilitate").get_data(as_text=True)
+    assert "From table one" in control and "From table two" in control
+    assert "The whole room" in control
+
+
+def test_a_phase_change_sends_each_table_only_its_own_cards(tables) -> None:
+    facilitator, people = tables
+    seat(facilitator, "tables")
+    for index, person in enumerate(people):
+        person.contribute("arrival-hopes", f"Card {index}")
+    for person in [facilitator, *people]:
+        person.fragments()
+    assert facilitator.emit("move", {"direction": "back"})["ok"]
+    assert facilitator.emit("move", {"direction": "forward"})["ok"]
+    for index, person in enumerate(people):
+        pushed = person.fragments()
+        expected = 8 if index < 16 else 1
+        assert len(CARD.findall(pushed[-1])) == expected
+        assert 'data-phase="define"' in pushed[-1]
+    plenary = facilitator.fragments()[-1]
+    assert "17 cards from 3 tables" in plenary
+
+
+def test_the_plenary_pages_the_cards(tables) -> None:
+    facilitator, people = tables
+    seat(facilitator, "tables")
+    total = seating.PLENARY_PAGE + 6
+    for number in range(total):
+        people[number % len(people)].contribute("arrival-hopes", f"Card number {number:03d}")
+    control = facilitator.http.get(f"/w/{facilitator.code}/facilitate").get_data(as_text=True)
+    assert len(CARD.findall(control)) == seating.PLENARY_PAGE
+    assert f"Card number {total - 1:03d}" in control and "Card number 000" not in control
+    earlier = facilitator.http.get(f"/w/{facilitator.code}/plenary?page=2")
+    assert earlier.status_code == 200
+    page_two = earlier.get_data(as_text=True)
+    assert len(CARD.findall(page_two)) == 6 and "Card number 000" in page_two
+    assert "Earlier cards, page 2 of 2" in page_two
+
+
+def test_only_the_facilitator_chooses_the_seating(tables) -> None:
+    facilitator, people = tables
+    person = people[0]
+    refused = person.post(f"/w/{person.code}/seating", {"seating": "tables"},
+                          page=f"/w/{person.code}/")
+    assert refused.status_code == 403
+    assert person.http.get(f"/w/{person.code}/plenary").status_code == 403
+    assert seat(facilitator, "sideways").status_code == 400
+
+
+def test_a_growing_room_sits_at_tables_by_itself(app, socketio) -> None:
+    facilitator = start_workshop(app)
+    facilitator.connect(socketio, app)
+    first = join(app, facilitator.code)
+    first.connect(socketio, app)
+    for _ in range(seating.AUTO_FROM - 2):
+        join(app, facilitator.code)
+    assert "You are at" not in "".join(first.fragments())
+    join(app, facilitator.code)  # the room reaches the threshold
+    assert "You are at <strong>table 1</strong>" in "".join(first.fragments())
+    facilitator.fragments()
+    assert facilitator.emit("move", {"direction": "forward"})["ok"]  # to a wall of cards
+    assert "The whole room" in "".join(facilitator.fragments())
+    assert seat(facilitator, "room").status_code == 302
+    pushed = "".join(first.fragments())
+    assert 'id="table-note" class="table-note" hx-swap-oob="true" hidden' in pushed
+
+
+@contextmanager
+def whole_wall_reads(app) -> Iterator[list[str]]:  # noqa: ANN001
+    """Every query that reads a wall's visible cards without a table or a page: the whole
+    wall. (The facilitator's list of hidden cards, to restore, is not the wall.)"""
+    engine = runtime_of(app).store.engine
+    found: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        flat = " ".join(statement.split())
+        if (flat.startswith("SELECT") and "contributions.body" in flat
+                and "contributions.activity_key =" in flat and "LIMIT" not in flat
+                and "contributions.hidden IS 1" not in flat
+                and "contributions.table_label" not in flat.split("WHERE", 1)[-1]):
+            found.append(flat)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+@pytest.mark.parametrize("choice", ["room", "tables"])
+def test_a_new_card_never_reads_the_whole_wall(tables, app, choice) -> None:
+    facilitator, people = tables
+    seat(facilitator, choice)
+    for number in range(5):
+        people[number].contribute("arrival-hopes", f"Earlier card {number}")
+    with whole_wall_reads(app) as reads:
+        assert people[9].contribute("arrival-hopes", "One more card")["ok"]
+    assert reads == []
+
+
+def test_coalesced_pushes_keep_a_card_from_showing_twice(data_dir) -> None:
+    """With a real window, the facilitator's panel (read when the push leaves) comes after a
+    card appended in the same push, so the card is not appended to a list that has it."""
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
+                      "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
+    try:
+        socketio = socketio_of(app)
+        facilitator = start_workshop(app)
+        person = join(app, facilitator.code)
+        for who in (facilitator, person):
+            who.connect(socketio, app)
+        assert facilitator.emit("move", {"direction": "forward"})["ok"]
+        runtime_of(app).broadcaster.batcher.flush_all()
+        facilitator.fragments()
+        runtime_of(app).broadcaster.connections_changed(facilitator_id(app, facilitator))
+        assert person.contribute("arrival-hopes", "Only once")["ok"]
+        runtime_of(app).broadcaster.batcher.flush_all()
+        pushed = "".join(facilitator.fragments())
+        card = pushed.index('hx-swap-oob="beforeend:#fwall-list-arrival-hopes"')
+        panel = pushed.index('id="facilitator-panel"')
+        assert card < panel
+    finally:
+        runtime_of(app).store.dispose()
+
+
+def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
+    from facilitation.services import workshops as workshop_service
+
+    return workshop_service.find(runtime_of(app), facilitator.code).id

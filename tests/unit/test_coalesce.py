@@ -1,0 +1,135 @@
+"""The per-room batcher, with real threads and a real clock (the threading mode's tools)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from facilitation.coalesce import RoomBatcher
+
+WAIT = 10.0
+
+
+class Pushes:
+    """Records every push the batcher makes, as the Socket.IO server would receive it."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def emit(self, to: str, html: str) -> None:
+        with self.lock:
+            self.made.append((to, html))
+
+    def wait_for(self, count: int) -> list[tuple[str, str]]:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.made) >= count:
+                    return list(self.made)
+            time.sleep(0.01)
+        raise AssertionError(f"expected {count} pushes, got {self.made}")
+
+
+def start_thread(target, *args) -> None:  # noqa: ANN001 - like socketio.start_background_task
+    threading.Thread(target=target, args=args, daemon=True).start()
+
+
+def batcher(pushes: Pushes, audience: int, window: float = 5.0, **options) -> RoomBatcher:
+    return RoomBatcher(pushes.emit, lambda _room: audience, start_thread, time.sleep, window,
+                       **options)
+
+
+def test_a_change_in_a_quiet_room_leaves_at_once() -> None:
+    pushes = Pushes()
+    batcher(pushes, audience=10**6).send("w:1", "<p id='a'>1</p>")
+    assert pushes.made == [("w:1", "<p id='a'>1</p>")]  # sent before send() returned
+
+
+def test_changes_inside_the_window_leave_together_in_order() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    for number in range(5):
+        rooms.send("w:1", f"<li id='c-{number}'>{number}</li>")
+    made = pushes.wait_for(2)
+    assert made[0] == ("w:1", "<li id='c-0'>0</li>")
+    assert made[1] == ("w:1", "".join(f"<li id='c-{n}'>{n}</li>" for n in range(1, 5)))
+
+
+def test_rooms_are_gathered_separately() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    for to in ("w:1", "w:2", "w:1", "w:2"):
+        rooms.send(to, f"<p>{to}</p>")
+    made = pushes.wait_for(4)
+    assert sorted(made) == [("w:1", "<p>w:1</p>"), ("w:1", "<p>w:1</p>"),
+                            ("w:2", "<p>w:2</p>"), ("w:2", "<p>w:2</p>")]
+
+
+def test_a_keyed_fragment_replaces_the_waiting_one_and_leaves_last() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    rooms.send("w:1", "<p>opening</p>")
+    rooms.send("w:1", "<p id='counts'>2 joined</p>", key="counts")
+    rooms.send("w:1", "<li>card</li>")
+    rooms.send("w:1", "<p id='counts'>3 joined</p>", key="counts")
+    made = pushes.wait_for(2)
+    assert made[1] == ("w:1", "<li>card</li><p id='counts'>3 joined</p>")
+
+
+def test_a_full_buffer_leaves_at_once_so_memory_stays_bounded() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=10**6, window=60.0, max_bytes=1000)
+    rooms.send("w:1", "x")  # quiet room: leaves at once and opens a 60 s window
+    for _ in range(10):
+        rooms.send("w:1", "y" * 200)
+    assert len(pushes.made) >= 2, "the buffer passed its limit but nothing left"
+    assert all(len(html) <= 1000 for _to, html in pushes.made)
+
+
+def test_the_window_grows_with_the_room_and_has_a_ceiling() -> None:
+    pushes = Pushes()
+    assert batcher(pushes, audience=20, window=0.25).window("w:1") == 0.001
+    assert batcher(pushes, audience=4000, window=0.25).window("w:1") == 0.2
+    assert batcher(pushes, audience=100_000, window=0.25).window("w:1") == 0.25
+
+
+def test_no_window_means_every_fragment_on_its_own() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=10**6, window=0.0)
+    rooms.send("w:1", "a")
+    rooms.send("w:1", "b")
+    assert pushes.made == [("w:1", "a"), ("w:1", "b")]
+
+
+def test_a_server_running_late_widens_the_window() -> None:
+    pushes = Pushes()
+
+    def oversleep(seconds: float) -> None:
+        time.sleep(seconds + 0.05)  # as if the event loop were too busy to wake on time
+
+    rooms = RoomBatcher(pushes.emit, lambda _room: 200, start_thread, oversleep, 0.25)
+    quiet = rooms.window("w:1")
+    for number in range(6):
+        rooms.send("w:1", f"<p>{number}</p>")  # after the first, each waits for a window
+        pushes.wait_for(number + 1)
+    assert quiet == 0.01
+    assert rooms.window("w:1") > quiet + 0.1
+    assert rooms.window("w:1") <= 0.25
+
+
+def test_a_lazy_fragment_is_rendered_once_per_push_and_not_more_often_than_asked() -> None:
+    pushes = Pushes()
+    renders: list[int] = []
+
+    def summary() -> str:
+        renders.append(1)
+        return f"<p id='summary'>{len(renders)}</p>"
+
+    rooms = batcher(pushes, audience=2, window=0.25)
+    for _ in range(10):
+        rooms.send("w:1:facilitator", summary, key="summary", min_window=0.2)
+    made = pushes.wait_for(2)
+    assert len(renders) == 2  # once at once, once for the nine that came inside the window
+    assert made == [("w:1:facilitator", "<p id='summary'>1</p>"),
+                    ("w:1:facilitator", "<p id='summary'>2</p>")]
