@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .words import N_, translate
+from .words import N_, TranslatedError, translate
 
 
 @dataclass(frozen=True)
@@ -60,16 +60,8 @@ _BY_KEY = {phase.key: phase for phase in PHASES}
 _ORDER = [phase.key for phase in PHASES]
 
 
-class CycleError(ValueError):
+class CycleError(TranslatedError, ValueError):
     """A move the cycle does not allow; ``message`` is in the reader's language."""
-
-    def __init__(self, text: str, **params: object) -> None:
-        super().__init__(text % params if params else text)
-        self.text, self.params = text, params
-
-    @property
-    def message(self) -> str:
-        return translate(self.text, **self.params)
 
 
 def phase(key: str) -> Phase:

@@ -52,6 +52,19 @@ def translate_plural(one: str, many: str, count: int, **params: object) -> str:
     return _ngettext(one, many, count) % {"num": count, **params}
 
 
+class TranslatedError(Exception):
+    """An error written in English with its values kept apart, so that ``message`` comes out
+    in the language of whoever reads it, however late it is shown."""
+
+    def __init__(self, text: str, **params: object) -> None:
+        super().__init__(text % params if params else text)
+        self.text, self.params = text, params
+
+    @property
+    def message(self) -> str:
+        return translate(self.text, **self.params)
+
+
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
             N_("Saturday"), N_("Sunday"))
 MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),

@@ -5,22 +5,14 @@ it is shown in the reader's language (see words.py); the extractor reads the fir
 each of these errors as a message to translate.
 """
 
-from ..words import translate
+from ..words import TranslatedError
 
 
-class ServiceError(Exception):
-    """Base: ``message`` is plain words a participant or facilitator can act on."""
+class ServiceError(TranslatedError):
+    """Base: ``message`` is plain words a participant or facilitator can act on, in the
+    reader's language."""
 
     status = 400
-
-    def __init__(self, text: str, **params: object) -> None:
-        super().__init__(text % params if params else text)
-        self.text, self.params = text, params
-
-    @property
-    def message(self) -> str:
-        """The message in the current reader's language."""
-        return translate(self.text, **self.params)
 
 
 class Invalid(ServiceError):
