@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -86,3 +87,22 @@ def tab_to(page: Page, selector: str, limit: int = 400) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} could not be reached with the Tab key")
+
+
+def open_projector(laptop: BrowserContext, base_url: str, code: str) -> Page:
+    """The projector as another tab of the facilitator's laptop, at a projector's size."""
+    projector = laptop.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(f"{base_url}/w/{code}/projector")
+    return projector
+
+
+def fill_commitment(page: Page, what: str, first_step: str, due_in_days: int = 30,
+                    first_step_in_days: int = 2) -> None:
+    """Fill in the phone's commitment form (the caller sends it)."""
+    today = date.today()
+    page.get_by_label("What will you do?").fill(what)
+    page.get_by_label("By when").fill((today + timedelta(days=due_in_days)).isoformat())
+    page.get_by_label("Your first step").fill(first_step)
+    page.get_by_label("First step by").fill(
+        (today + timedelta(days=first_step_in_days)).isoformat())

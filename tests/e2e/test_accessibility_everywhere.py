@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from ..conftest import ServerProcess
-from .helpers import advance, axe_violations, join_as_participant, start_workshop
+from .helpers import advance, axe_violations, fill_commitment, join_as_participant, start_workshop
 
 pytestmark = pytest.mark.e2e
 
@@ -204,10 +204,7 @@ def run_tour(tour: Tour, browser: Browser, url: str) -> None:
 
     advance(facilitator)
     today = date.today()
-    ana.get_by_label("What will you do?").fill("Learn the names of the two new porters")
-    ana.get_by_label("By when").fill((today + timedelta(days=30)).isoformat())
-    ana.get_by_label("Your first step").fill("Ask for the rota")
-    ana.get_by_label("First step by").fill((today + timedelta(days=2)).isoformat())
+    fill_commitment(ana, "Learn the names of the two new porters", "Ask for the rota")
     ana.get_by_role("button", name="Make my commitment").click()
     expect(ana.locator("#my-panel .flash")).to_have_text("Thank you: your commitment is on the wall.")
     facilitator.get_by_label("When we meet again to review progress").fill(

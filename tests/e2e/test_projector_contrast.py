@@ -5,13 +5,20 @@ or forces colours, and passing axe's enhanced (AAA, 7:1) contrast rule in every 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import advance, assert_accessible, axe_violations, join_as_participant, start_workshop
+from .helpers import (
+    advance,
+    assert_accessible,
+    axe_violations,
+    fill_commitment,
+    join_as_participant,
+    open_projector,
+    start_workshop,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -52,9 +59,7 @@ def test_high_contrast_projector(server, new_context) -> None:
     laptop = new_context(viewport={"width": 1280, "height": 900})
     facilitator = laptop.new_page()
     code = start_workshop(facilitator, server.url)
-    projector = laptop.new_page()
-    projector.set_viewport_size({"width": 1920, "height": 1080})
-    projector.goto(f"{server.url}/w/{code}/projector")
+    projector = open_projector(laptop, server.url, code)
     button = projector.get_by_role("button", name="High contrast")
     expect(button).to_have_attribute("aria-pressed", "false")
     assert button.evaluate("el => el.tagName") == "BUTTON"
@@ -104,11 +109,7 @@ def test_high_contrast_projector(server, new_context) -> None:
 
     advance(facilitator)
     advance(facilitator)
-    today = date.today()
-    phone.get_by_label("What will you do?").fill("Learn the names of the two new porters")
-    phone.get_by_label("By when").fill((today + timedelta(days=30)).isoformat())
-    phone.get_by_label("Your first step").fill("Ask for the rota")
-    phone.get_by_label("First step by").fill((today + timedelta(days=2)).isoformat())
+    fill_commitment(phone, "Learn the names of the two new porters", "Ask for the rota")
     phone.get_by_role("button", name="Make my commitment").click()
     expect(projector.locator("#wall .commitment")).to_have_count(1)
     assert_aaa_contrast(projector, "high-contrast projector with a commitment")

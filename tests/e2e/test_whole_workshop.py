@@ -9,7 +9,14 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import advance, assert_accessible, join_as_participant, start_workshop
+from .helpers import (
+    advance,
+    assert_accessible,
+    fill_commitment,
+    join_as_participant,
+    open_projector,
+    start_workshop,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -172,20 +179,17 @@ def deliver(facilitator: Page, phones: list[Page], projector: Page) -> None:
     expect(ana.locator("#commitment-form")).to_be_visible()
     assert_accessible(ana, "participant's commitment form")
     expect(ana.get_by_label("Who will do it")).to_have_value("Ana")
-    ana.get_by_label("What will you do?").fill("Learn the names of the two new porters")
-    ana.get_by_label("By when").fill((today + timedelta(days=30)).isoformat())
-    ana.get_by_label("Your first step").fill("Ask the porters' lead for the rota")
-    ana.get_by_label("First step by").fill((today + timedelta(days=2)).isoformat())
+    fill_commitment(ana, "Learn the names of the two new porters",
+                    "Ask the porters' lead for the rota")
     ana.get_by_label("The statement it helps make real").select_option(index=1)
     ana.get_by_role("button", name="Make my commitment").click()
     expect(ana.locator("#my-panel .flash")).to_have_text(
         "Thank you: your commitment is on the wall.")
 
     anonymous.get_by_label("A team action").check()
-    anonymous.get_by_label("What will you do?").fill("Make a welcome pack for the ward")
-    anonymous.get_by_label("By when").fill((today + timedelta(days=60)).isoformat())
-    anonymous.get_by_label("Your first step").fill("Collect what new starters asked about")
-    anonymous.get_by_label("First step by").fill((today + timedelta(days=20)).isoformat())
+    fill_commitment(anonymous, "Make a welcome pack for the ward",
+                    "Collect what new starters asked about", due_in_days=60,
+                    first_step_in_days=20)
     anonymous.get_by_role("button", name="Make my commitment").click()
     expect(anonymous.locator("#my-panel [role=alert]")).to_contain_text("within a week")
     expect(anonymous.get_by_label("What will you do?")).to_have_value(
@@ -237,9 +241,7 @@ def test_a_whole_workshop_ends_with_commitments_on_the_projector(server, new_con
     laptop = new_context(viewport={"width": 1280, "height": 900})
     facilitator = laptop.new_page()
     code = start_workshop(facilitator, server.url)
-    projector = laptop.new_page()
-    projector.set_viewport_size({"width": 1920, "height": 1080})
-    projector.goto(f"{server.url}/w/{code}/projector")
+    projector = open_projector(laptop, server.url, code)
     phones = [join_as_participant(new_context(viewport={"width": 360, "height": 740},
                                               is_mobile=True, has_touch=True),
                                   server.url, code, name)
