@@ -9,8 +9,7 @@ from flask_babel import gettext
 from .. import runtime_of
 from ..services import deliver, pulse
 from .actions import participant_action
-from .context import as_facilitator
-from .responses import facilitator_refresh
+from .responses import facilitator_action
 
 bp = Blueprint("deliver", __name__, url_prefix="/w/<code>")
 
@@ -43,9 +42,7 @@ def start_team(code: str):  # noqa: ANN201
 @bp.post("/teams/offer")
 def offer_team(code: str):  # noqa: ANN201
     """The facilitator offers an action team for people to join (around a statement)."""
-    workshop, actor = as_facilitator(code)
-    deliver.start_team(runtime_of(current_app), actor, request.form)
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: deliver.start_team(rt, actor, request.form))
 
 
 @bp.post("/teams/<int:team_id>/join")
@@ -67,17 +64,14 @@ def leave_team(code: str, team_id: int):  # noqa: ANN201
 
 @bp.post("/teams/<int:team_id>/remove")
 def remove_team(code: str, team_id: int):  # noqa: ANN201
-    workshop, actor = as_facilitator(code)
-    deliver.remove_team(runtime_of(current_app), actor, team_id)
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: deliver.remove_team(rt, actor, team_id))
 
 
 @bp.post("/review")
 def review(code: str):  # noqa: ANN201
     """The facilitator sets the date the room meets again to review progress."""
-    workshop, actor = as_facilitator(code)
-    deliver.set_next_review(runtime_of(current_app), actor, request.form.get("next_review"))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: deliver.set_next_review(
+        rt, actor, request.form.get("next_review")))
 
 
 @bp.post("/pulse")

@@ -13,8 +13,8 @@ from ..services import design
 from ..services import room as room_model
 from ..wording import proposition_hints
 from .actions import as_participant, panel, participant_action, room_page
-from .context import as_facilitator, workshop_and_actor
-from .responses import facilitator_refresh, is_htmx
+from .context import workshop_and_actor
+from .responses import facilitator_action, is_htmx
 
 bp = Blueprint("design", __name__, url_prefix="/w/<code>/design")
 
@@ -78,21 +78,17 @@ def hints(code: str):  # noqa: ANN201
 
 @bp.post("/areas")
 def add_area(code: str):  # noqa: ANN201
-    workshop, actor = as_facilitator(code)
-    design.add_area(runtime_of(current_app), actor, request.form.get("name"))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: design.add_area(
+        rt, actor, request.form.get("name")))
 
 
 @bp.post("/areas/rename")
 def rename_area(code: str):  # noqa: ANN201
-    workshop, actor = as_facilitator(code)
-    design.rename_area(runtime_of(current_app), actor, request.form.get("area"),
-                       request.form.get("name"))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: design.rename_area(
+        rt, actor, request.form.get("area"), request.form.get("name")))
 
 
 @bp.post("/areas/remove")
 def remove_area(code: str):  # noqa: ANN201
-    workshop, actor = as_facilitator(code)
-    design.remove_area(runtime_of(current_app), actor, request.form.get("area"))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: design.remove_area(
+        rt, actor, request.form.get("area")))

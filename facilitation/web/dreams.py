@@ -9,8 +9,7 @@ from flask_babel import gettext
 from .. import runtime_of
 from ..services import dreams, votes
 from .actions import participant_action
-from .context import as_facilitator
-from .responses import facilitator_refresh
+from .responses import facilitator_action
 
 bp = Blueprint("dreams", __name__, url_prefix="/w/<code>")
 
@@ -47,6 +46,5 @@ def vote(code: str):  # noqa: ANN201
 @bp.post("/dots")
 def dots(code: str):  # noqa: ANN201
     """The facilitator changes how many dots each person has in the current vote."""
-    workshop, actor = as_facilitator(code)
-    votes.set_dots(runtime_of(current_app), actor, request.form.get("dots"))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: votes.set_dots(
+        rt, actor, request.form.get("dots")))

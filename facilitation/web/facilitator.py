@@ -11,7 +11,7 @@ from ..services.errors import Invalid
 from .context import as_facilitator
 from .identity import facilitator_key, remember_facilitator
 from .links import facilitator_link, join_link, qr_svg
-from .responses import facilitator_refresh
+from .responses import facilitator_action
 
 bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 
@@ -72,18 +72,15 @@ def projector(code: str):  # noqa: ANN201
 @bp.post("/move")
 def move(code: str):  # noqa: ANN201
     """Step the room forward or back one phase."""
-    workshop, actor = as_facilitator(code)
-    workshop_service.move(runtime_of(current_app), actor, request.form.get("direction", ""))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: workshop_service.move(
+        rt, actor, request.form.get("direction", "")))
 
 
 @bp.post("/activity")
 def activity(code: str):  # noqa: ANN201
     """Open another activity within the phase."""
-    workshop, actor = as_facilitator(code)
-    workshop_service.choose_activity(runtime_of(current_app), actor,
-                                     request.form.get("activity", ""))
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: workshop_service.choose_activity(
+        rt, actor, request.form.get("activity", "")))
 
 
 @bp.get("/qr.svg")

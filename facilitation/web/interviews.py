@@ -9,11 +9,9 @@ from flask_babel import gettext
 from .. import runtime_of
 from ..services import pairs, stories
 from ..services import room as room_model
-from ..services.access import Actor
-from ..services.errors import Forbidden, ServiceError
-from ..store import Workshop
-from .context import as_facilitator, workshop_and_actor
-from .responses import facilitator_refresh, is_htmx, participant_refresh
+from ..services.errors import ServiceError
+from .actions import as_participant
+from .responses import facilitator_action, is_htmx, participant_refresh
 
 bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 
@@ -23,32 +21,23 @@ PARTS = {"my-quotes": "partials/_my_quotes.html",
          "my-teams": "partials/participant/_my_teams.html"}
 
 
-def _as_participant(code: str) -> tuple[Workshop, Actor]:
-    workshop, actor = workshop_and_actor(code)
-    if not actor.is_participant:
-        raise Forbidden("Please join the workshop first.")
-    return workshop, actor
-
-
 @bp.post("/pairs")
 def form_pairs(code: str):  # noqa: ANN201
     """Facilitator: pair everyone present at random (again, to re-pair)."""
-    workshop, actor = as_facilitator(code)
-    pairs.form_pairs(runtime_of(current_app), actor)
-    return facilitator_refresh(workshop.id, workshop.code)
+    return facilitator_action(code, lambda rt, actor: pairs.form_pairs(rt, actor))
 
 
 @bp.get("/me")
 def me(code: str):  # noqa: ANN201
     """A participant's own panel (or part of it), fetched when a push says it changed."""
-    workshop, actor = _as_participant(code)
+    workshop, actor = as_participant(code)
     view = room_model.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
     template = PARTS.get(request.args.get("part", ""), "partials/_my_panel.html")
     return render_template(template, me=view, state=view.room, oob=False)
 
 
 def _participant_action(code: str, action):  # noqa: ANN001, ANN202
-    workshop, actor = _as_participant(code)
+    workshop, actor = as_participant(code)
     try:
         message = action(actor)
     except ServiceError as exc:

@@ -6,12 +6,17 @@ live connection is down); a plain form post is redirected to the page, as forms 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 
 from .. import runtime_of
 from ..broadcast import render_facilitator, render_room
+from ..services import Runtime
 from ..services import room as room_model
+from ..services.access import Actor
+from .context import as_facilitator
 
 
 def is_htmx() -> bool:
@@ -25,6 +30,14 @@ def facilitator_refresh(workshop_id: int, code: str):  # noqa: ANN201
     view = room_model.facilitator_view(runtime_of(current_app), workshop_id)
     html = render_room(view.room, "facilitator") + render_facilitator(view)
     return htmx_response(html, 200, reswap="none")
+
+
+def facilitator_action(code: str, action: Callable[[Runtime, Actor], object]):  # noqa: ANN201
+    """A facilitator's change to the room: authorise, make it (the service pushes it to every
+    screen), then answer with the control page's fresh fragments."""
+    workshop, actor = as_facilitator(code)
+    action(runtime_of(current_app), actor)
+    return facilitator_refresh(workshop.id, workshop.code)
 
 
 def participant_refresh(workshop_id: int, code: str, participant_id: str,
