@@ -65,6 +65,8 @@ class Result:
     p95_ms: float
     p99_ms: float
     everyone_p95_ms: float
+    ack_p50_ms: float
+    ack_p95_ms: float
     connect_s: float
     server_cpu_pct: float
     server_peak_mb: float
@@ -188,6 +190,7 @@ class Room:
         self.received = array("l", [0]) * total
         self.last = array("d", [0.0]) * total
         self.acknowledged = bytearray(total)
+        self.ack_latencies = array("d")
         self.duplicated = 0
         self.seen: list[bytearray] = []
 
@@ -275,6 +278,7 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         def on_ack(number: int, future: asyncio.Future) -> None:
             nonlocal acknowledged, answered
             answered += 1
+            room.ack_latencies.append(time.monotonic() - room.sent_at[number])
             if not future.cancelled() and future.exception() is None and ok.search(
                     future.result()):
                 acknowledged += 1
@@ -308,7 +312,11 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
             await phone.close()
     finally:
         server.stop()
+    if os.environ.get("PUSH_TRACE"):
+        with open(workdir / f"{target}-sent.json", "w") as out:
+            json.dump({"sent": list(room.sent_at), "last": list(room.last)}, out)
     ordered = sorted(room.latencies)
+    acks = sorted(room.ack_latencies)
     everyone = sorted(room.last[n] for n in range(total) if room.received[n] >= audience[n])
     expected = sum(audience[n] for n in range(total) if room.acknowledged[n])
     delivered = len(room.latencies)
@@ -320,6 +328,8 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         p95_ms=round(percentile(ordered, 0.95) * 1000, 1),
         p99_ms=round(percentile(ordered, 0.99) * 1000, 1),
         everyone_p95_ms=round(percentile(everyone, 0.95) * 1000, 1),
+        ack_p50_ms=round(percentile(acks, 0.50) * 1000, 1),
+        ack_p95_ms=round(percentile(acks, 0.95) * 1000, 1),
         connect_s=round(connect_s, 1),
         server_cpu_pct=round(100 * server_cpu / elapsed, 1),
         server_peak_mb=round(peak, 1),
@@ -329,7 +339,8 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
 
 
 COLUMNS = ["target", "participants", "connected", "rate", "acknowledged", "lost", "duplicated",
-           "p50_ms", "p95_ms", "p99_ms", "everyone_p95_ms", "connect_s", "server_cpu_pct",
+           "p50_ms", "p95_ms", "p99_ms", "everyone_p95_ms", "ack_p50_ms", "ack_p95_ms",
+           "connect_s", "server_cpu_pct",
            "server_peak_mb", "generator_cpu_pct", "deliveries_per_s", "machine_load"]
 
 

@@ -82,6 +82,7 @@ class RoomBatcher:
         self._emitting = threading.Lock()
         self._serial = 0
         self._lateness = 0.0
+        self._last_emit = 0.0
 
     def window(self, to: str) -> float:
         """Seconds between two pushes to ``to``: the room's share of the delivery budget,
@@ -97,6 +98,7 @@ class RoomBatcher:
         pushed more often than that, however small the room.
         """
         if self.max_window <= 0:
+            self._last_emit = time.monotonic()
             self._emit(to, _rendered(html))
             return
         with self._lock:
@@ -119,7 +121,8 @@ class RoomBatcher:
         if overfull or (first and wait <= 0):
             self.flush(to)
         elif first:
-            self._start_task(self._flush_after, to, wait)
+            # The due time is fixed now: the task may start late on a busy server.
+            self._start_task(self._flush_at, to, time.monotonic() + wait)
 
     def flush(self, to: str) -> None:
         """Emit what is waiting for ``to`` now, as one push."""
@@ -127,11 +130,15 @@ class RoomBatcher:
             with self._lock:
                 pending = self._pending.pop(to, None)
                 if pending and pending.parts:
-                    self._last_push[to] = time.monotonic()
+                    self._last_push[to] = self._last_emit = time.monotonic()
             if pending and pending.parts:
                 plain = [part for slot, part in pending.parts.items() if isinstance(slot, int)]
                 keyed = [part for slot, part in pending.parts.items() if isinstance(slot, str)]
                 self._emit(to, "".join(_rendered(part) for part in [*plain, *keyed]))
+
+    def idle_for(self) -> float:
+        """Seconds since the last push left, to any room (a quiet moment for housekeeping)."""
+        return time.monotonic() - self._last_emit
 
     def flush_all(self) -> None:
         """Emit everything waiting now."""
@@ -140,9 +147,8 @@ class RoomBatcher:
         for to in rooms:
             self.flush(to)
 
-    def _flush_after(self, to: str, wait: float) -> None:
-        due = time.monotonic() + wait
-        self._sleep(wait)
+    def _flush_at(self, to: str, due: float) -> None:
+        self._sleep(max(0.0, due - time.monotonic()))
         late = max(0.0, time.monotonic() - due)
         self._lateness += (late - self._lateness) / 5  # a moving average of recent flushes
         self.flush(to)

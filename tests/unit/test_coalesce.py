@@ -133,3 +133,33 @@ def test_a_lazy_fragment_is_rendered_once_per_push_and_not_more_often_than_asked
     assert len(renders) == 2  # once at once, once for the nine that came inside the window
     assert made == [("w:1:facilitator", "<p id='summary'>1</p>"),
                     ("w:1:facilitator", "<p id='summary'>2</p>")]
+
+
+def test_a_push_whose_task_starts_late_leaves_at_its_due_time_not_a_window_later() -> None:
+    pushes = Pushes()
+    held: list[tuple] = []
+    slept: list[float] = []
+
+    def hold(target, *args) -> None:  # noqa: ANN001 - a busy server starts the task later
+        held.append((target, args))
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    rooms = RoomBatcher(pushes.emit, lambda _room: 2000, hold, sleep, 0.25)  # window 0.1 s
+    rooms.send("w:1", "a")  # a quiet room: leaves at once
+    rooms.send("w:1", "b")  # inside the window: waits for a task
+    time.sleep(rooms.window("w:1") + 0.05)  # the task only starts after the window has passed
+    target, args = held[0]
+    target(*args)
+    assert slept == [0.0]  # it does not wait a whole window more
+    assert pushes.made == [("w:1", "a"), ("w:1", "b")]
+
+
+def test_idle_for_counts_from_the_last_push() -> None:
+    pushes = Pushes()
+    rooms = batcher(pushes, audience=10)
+    assert rooms.idle_for() > 1000  # nothing pushed yet
+    rooms.send("w:1", "a")
+    assert rooms.idle_for() < 1
