@@ -70,7 +70,10 @@ def main() -> None:
             saved.update(cookie)
 
         sent: list[str] = []
-        rt.broadcaster.send = lambda _to, html: sent.append(html)  # measure, do not emit
+        def render_only(_to, fragment, key=None, min_window=0.0) -> None:  # noqa: ANN001
+            sent.append(rt.broadcaster._render(fragment, "en"))  # measure, do not emit
+
+        rt.broadcaster.send = render_only
 
         def push() -> None:
             sent.clear()

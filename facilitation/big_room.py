@@ -30,6 +30,35 @@ PLENARY_EVERY = 0.5
 COUNTS_EVERY = 1.0
 # The facilitator's panel while phones connect and leave (a summit arrives all at once).
 CONNECTIONS_EVERY = 0.25
+# A whole-room board (dreams, statements, commitments, check-out) at most this often: each
+# such push also has every phone fetch its own ballot or action teams again.
+BOARD_EVERY = 1.0
+# When a push asks every phone to fetch its own part (its ballot, its panel), each phone
+# waits a random moment first, so that the fetches take at most this share of one core
+# rather than arriving all at once. A ballot of 200 dreams took 27 ms to answer
+# (bench/vote_fanout.py), so 1,000 phones fetching it at once would stop the room for 27 s.
+FETCH_SHARE = 0.5
+# Seconds one fetch takes, until this process has measured some.
+FIRST_GUESS = 0.01
+# Smaller rooms fetch at once: a workshop of forty should not wait (APPRECIATE_SPREAD_FROM).
+SPREAD_FROM = 100
+
+
+class FetchPace:
+    """How long a phone's own fetch takes on this server (a moving average of the real ones),
+    and so over how long a room's phones spread theirs."""
+
+    def __init__(self) -> None:
+        self.seconds = FIRST_GUESS
+
+    def record(self, seconds: float) -> None:
+        self.seconds += (seconds - self.seconds) / 10
+
+    def spread_ms(self, phones: int, spread_from: int = SPREAD_FROM) -> int:
+        """Milliseconds over which ``phones`` spread their fetches (0: at once)."""
+        if phones < spread_from:
+            return 0
+        return round(1000 * phones * self.seconds / FETCH_SHARE)
 
 
 def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,

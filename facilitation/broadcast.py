@@ -93,6 +93,7 @@ class SocketBroadcaster:
         self.runtime: Runtime | None = None
         self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
                                    socketio.sleep, window, budget)
+        self.fetch_pace = big_room.FetchPace()  # web.interviews.me tells it each fetch's time
 
     @contextmanager
     def _rendering(self, language: str | None = None) -> Iterator[None]:
@@ -138,9 +139,11 @@ class SocketBroadcaster:
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
 
+        spread = self._refetch_spread(workshop_id)
+
         def render(state: room_model.RoomState) -> str:
             return render_room(state, "room") + render_template(
-                "partials/_refetch.html", target="my-panel", state=state)
+                "partials/_refetch.html", target="my-panel", state=state, spread=spread)
 
         if state.table_walls:
             big_room.push_to_tables(self, state, render)
@@ -153,21 +156,36 @@ class SocketBroadcaster:
     def board_changed(self, workshop_id: int) -> None:
         """Cards, stories, themes, dreams, statements, commitments or check-out answers
         changed: the shared board and the facilitator's panel. Every phone also fetches
-        again its own part that lists the board (its ballot, or its action teams)."""
+        again its own part that lists the board (its ballot, or its action teams).
+
+        A whole-room board is sent with a key and read when its push leaves, so ten dreams
+        shared in one window cost one board and one round of those fetches, not ten; in a
+        seated room, not more often than ``big_room.BOARD_EVERY``."""
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
+        spread = self._refetch_spread(workshop_id)
 
         def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state)
             if state.kind in OWN_LISTS:
                 html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
-                                        state=state)
+                                        state=state, spread=spread)
             return html
+
+        def render_latest() -> str:
+            try:
+                latest = room_model.table_state(self._rt(), workshop_id, None)
+            except NotFound:  # deleted while the push waited
+                return ""
+            # Moved on to an activity shown per table while this waited: the move itself
+            # sent each table its own view, which a whole-room board must not replace.
+            return "" if latest.table_walls else render(latest)
 
         if state.table_walls:
             big_room.push_to_tables(self, state, render)
         else:
-            self.send(room(workshop_id), partial(render, state))
+            self.send(room(workshop_id), render_latest, key="board",
+                      min_window=big_room.BOARD_EVERY if state.seated else 0.0)
         self.refresh_facilitator(workshop_id)
 
     def votes_changed(self, workshop_id: int, participant_id: str) -> None:
@@ -224,9 +242,11 @@ class SocketBroadcaster:
                         target: str) -> None:
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)
+        spread = self._refetch_spread(workshop_id) if participant_ids is None else 0
 
         def render() -> str:
-            return render_template("partials/_refetch.html", target=target, state=state)
+            return render_template("partials/_refetch.html", target=target, state=state,
+                                   spread=spread)
 
         if participant_ids is None:
             self.send(room(workshop_id), render)
@@ -288,6 +308,14 @@ class SocketBroadcaster:
     def _audience(self, to: str) -> int:
         """How many connections this process holds in room ``to`` (a dict lookup)."""
         return len(self.socketio.server.manager.rooms.get("/", {}).get(to, ()))
+
+    def _refetch_spread(self, workshop_id: int) -> int:
+        """Milliseconds over which the room's phones spread a fetch of their own part, so a
+        big room's fetches arrive at a pace this process can answer (big_room.py)."""
+        phones = sum(self._audience(in_language(room(workshop_id), language))
+                     for language in LANGUAGES)
+        return self.fetch_pace.spread_ms(
+            phones, int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
 
     def _languages_listening(self, to: str) -> list[str]:
         """The languages with a connection in ``to``. This process only knows its own

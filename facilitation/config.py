@@ -23,6 +23,8 @@ ENVIRONMENT = {
     "MESSAGE_QUEUE": "APPRECIATE_MESSAGE_QUEUE",
     "PUSH_WINDOW": "APPRECIATE_PUSH_WINDOW",
     "PUSH_BUDGET": "APPRECIATE_PUSH_BUDGET",
+    # Rooms with at least this many live connections spread their phones' fetches.
+    "SPREAD_FROM": "APPRECIATE_SPREAD_FROM",
     # Several processes serving one workshop must sign cookies with the same key.
     "SECRET_KEY": "APPRECIATE_SECRET_KEY",
 }
@@ -81,7 +83,7 @@ class SettingsError(ValueError):
 def _parse(name: str, variable: str, value: str) -> object:
     if name == "BEHIND_PROXY":
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET"):
+    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET", "SPREAD_FROM"):
         try:
             return int(value)
         except ValueError:

@@ -97,7 +97,8 @@
       if (!isNaN(incoming) && !isNaN(current) && incoming < current) { el.remove(); return; }
       if ((el.getAttribute("hx-swap-oob") || "").indexOf("beforeend") === 0) {
         Array.prototype.slice.call(el.children).forEach(function (child) {
-          if (child.id && document.getElementById(child.id)) { child.remove(); } else { newCards += 1; }
+          if (child.id && document.getElementById(child.id)) { child.remove(); }
+          else if (!child.hasAttribute("data-spread")) { newCards += 1; }
         });
         if (!el.children.length) { el.remove(); }
       }
@@ -252,6 +253,17 @@
     restoreDrafts();
     syncComposer();
     tickTimer();
+    startSpreadFetches();
+  }
+
+  /* A big room asks every phone to fetch its own part again: each waits a random moment of
+     up to data-spread ms, so the server is not asked by a thousand phones at once. */
+  function startSpreadFetches() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-spread]:not([data-started])"), function (el) {
+      el.setAttribute("data-started", "");
+      var wait = 50 + Math.random() * (parseInt(el.dataset.spread, 10) || 0);
+      window.setTimeout(function () { if (el.isConnected) { htmx.process(el); htmx.trigger(el, "spread-fetch"); } }, wait);
+    });
   }
 
   /* ---- the activity timer: the server sends when it ends; every screen counts down ---- */

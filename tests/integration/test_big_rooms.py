@@ -217,3 +217,62 @@ def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
     from facilitation.services import workshops as workshop_service
 
     return workshop_service.find(runtime_of(app), facilitator.code).id
+
+
+def test_board_changes_in_one_window_leave_as_one_board_read_when_it_leaves(data_dir) -> None:
+    """Three cards hidden inside one window: the room gets the board once, as it is after
+    the last change, not three boards."""
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
+                      "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
+    try:
+        socketio = socketio_of(app)
+        batcher = runtime_of(app).broadcaster.batcher
+        facilitator = start_workshop(app)
+        person = join(app, facilitator.code)
+        for who in (facilitator, person):
+            who.connect(socketio, app)
+        assert facilitator.emit("move", {"direction": "forward"})["ok"]
+        texts = ["Kindness at handover", "Tea for the night shift", "Names on the board"]
+        ids = [person.contribute("arrival-hopes", text)["id"] for text in texts]
+        batcher.flush_all()
+        person.fragments()
+        page = f"/w/{facilitator.code}/facilitate"
+        for card in ids:
+            response = facilitator.post(f"/w/{facilitator.code}/moderate",
+                                        {"item": f"contribution:{card}", "hidden": "yes"},
+                                        page=page)
+            assert response.status_code in (200, 302)
+        assert person.fragments() == []  # waiting for the window
+        batcher.flush_all()
+        pushed = "".join(person.fragments())
+        assert pushed.count('id="wall"') == 1
+        assert not any(text in pushed for text in texts)
+    finally:
+        runtime_of(app).store.dispose()
+
+
+def test_a_big_room_spreads_its_phones_fetches_and_keeps_their_panels(data_dir) -> None:
+    """From SPREAD_FROM connections, a push that has every phone fetch its own panel leaves
+    the panel in place and asks for a fetch spread over time; a small room fetches at once."""
+    for spread_from, spread in ((3, True), (100, False)):
+        app = create_app({"DATA_DIR": str(data_dir / str(spread_from)), "TESTING": True,
+                          "SOCKETIO_ASYNC_MODE": "threading", "SPREAD_FROM": spread_from})
+        try:
+            socketio = socketio_of(app)
+            facilitator = start_workshop(app)
+            people = [join(app, facilitator.code) for _ in range(2)]
+            for who in (facilitator, *people):
+                who.connect(socketio, app)
+                who.fragments()
+            assert facilitator.emit("move", {"direction": "forward"})["ok"]
+            pushed = "".join(people[0].fragments())
+            asked = re.search(r'data-spread="(\d+)"', pushed)
+            if spread:
+                assert asked and int(asked.group(1)) > 0
+                assert 'hx-swap-oob="beforeend:#my-panel"' in pushed
+                assert '<div id="my-panel" hx-swap-oob="true"' not in pushed
+            else:
+                assert asked is None
+                assert '<div id="my-panel" hx-swap-oob="true"' in pushed
+        finally:
+            runtime_of(app).store.dispose()
