@@ -35,9 +35,11 @@ Audience = Callable[[str], int]
 StartTask = Callable[..., object]
 Sleep = Callable[[float], None]
 
-# Deliveries a second one process may spend on a room's pushes: half of the ~40,000 measured,
-# leaving the rest for joins, acknowledgements and page loads.
-DELIVERY_BUDGET = 20_000
+# Deliveries a second one process may spend on a room's pushes: three quarters of the ~40,000
+# measured, leaving the rest for joins, acknowledgements and page loads. Measured with
+# bench/load.py (one run each, 1,000/2,000/4,000 phones at 20 cards a second): 20,000 gave p95
+# 94/175/333 ms, 30,000 gave 65/164/319 ms, 40,000 gave 72/160/401 ms with the server at 95 %.
+DELIVERY_BUDGET = 30_000
 # How much a late wake-up (seconds behind schedule, averaged) widens every window.
 LATENESS_WEIGHT = 4
 # A push bigger than this, or of more fragments than this (a function's size is unknown until

@@ -89,8 +89,8 @@ def test_a_full_buffer_leaves_at_once_so_memory_stays_bounded() -> None:
 
 def test_the_window_grows_with_the_room_and_has_a_ceiling() -> None:
     pushes = Pushes()
-    assert batcher(pushes, audience=20, window=0.25).window("w:1") == 0.001
-    assert batcher(pushes, audience=4000, window=0.25).window("w:1") == 0.2
+    assert batcher(pushes, audience=30, window=0.25).window("w:1") == 0.001
+    assert batcher(pushes, audience=6000, window=0.25).window("w:1") == 0.2
     assert batcher(pushes, audience=100_000, window=0.25).window("w:1") == 0.25
 
 
@@ -108,7 +108,7 @@ def test_a_server_running_late_widens_the_window() -> None:
     def oversleep(seconds: float) -> None:
         time.sleep(seconds + 0.05)  # as if the event loop were too busy to wake on time
 
-    rooms = RoomBatcher(pushes.emit, lambda _room: 200, start_thread, oversleep, 0.25)
+    rooms = RoomBatcher(pushes.emit, lambda _room: 300, start_thread, oversleep, 0.25)
     quiet = rooms.window("w:1")
     for number in range(6):
         rooms.send("w:1", f"<p>{number}</p>")  # after the first, each waits for a window
