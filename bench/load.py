@@ -312,9 +312,6 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
             await phone.close()
     finally:
         server.stop()
-    if os.environ.get("PUSH_TRACE"):
-        with open(workdir / f"{target}-sent.json", "w") as out:
-            json.dump({"sent": list(room.sent_at), "last": list(room.last)}, out)
     ordered = sorted(room.latencies)
     acks = sorted(room.ack_latencies)
     everyone = sorted(room.last[n] for n in range(total) if room.received[n] >= audience[n])

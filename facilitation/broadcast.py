@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import TypeVar
 
 import socketio as engine
 from flask import Flask, g, has_request_context, render_template
@@ -35,6 +36,7 @@ from .services import room as room_model
 from .services.errors import NotFound
 
 FRAGMENT_EVENT = "fragment"
+T = TypeVar("T")
 
 # Per-person parts that list the shared board, fetched again by each phone when it changes.
 OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
@@ -70,6 +72,20 @@ def render_room(state: room_model.RoomState, view: str,
     """The fragments a view needs to show the whole room; used for pushes and resyncs alike.
     A seated room's projector shows its ``plenary`` in place of the wall."""
     return render_template("partials/_room.html", state=state, view=view, plenary=plenary)
+
+
+def when_it_leaves(read: Callable[[], T], render: Callable[[T], str]) -> Callable[[], str]:
+    """A fragment that reads the latest state when its push leaves and renders it, or is
+    empty if the workshop was deleted meanwhile."""
+
+    def latest() -> str:
+        try:
+            value = read()
+        except NotFound:  # deleted while the push waited
+            return ""
+        return render(value)
+
+    return latest
 
 
 def render_facilitator(view: room_model.FacilitatorView) -> str:
@@ -172,11 +188,7 @@ class SocketBroadcaster:
                                         state=state, spread=spread)
             return html
 
-        def render_latest() -> str:
-            try:
-                latest = room_model.table_state(self._rt(), workshop_id, None)
-            except NotFound:  # deleted while the push waited
-                return ""
+        def render_whole_room(latest: room_model.RoomState) -> str:
             # Moved on to an activity shown per table while this waited: the move itself
             # sent each table its own view, which a whole-room board must not replace.
             return "" if latest.table_walls else render(latest)
@@ -184,7 +196,8 @@ class SocketBroadcaster:
         if state.table_walls:
             big_room.push_to_tables(self, state, render)
         else:
-            self.send(room(workshop_id), render_latest, key="board",
+            latest = partial(room_model.table_state, self._rt(), workshop_id, None)
+            self.send(room(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
                       min_window=big_room.BOARD_EVERY if state.seated else 0.0)
         self.refresh_facilitator(workshop_id)
 
@@ -228,15 +241,8 @@ class SocketBroadcaster:
 
     def latest_counts(self, workshop_id: int) -> Callable[[], str]:
         """The head counts, read and rendered when the push leaves."""
-
-        def render() -> str:
-            try:
-                state = room_model.room_summary(self._rt(), workshop_id)
-            except NotFound:  # deleted while the push waited
-                return ""
-            return render_template("partials/_counts.html", state=state)
-
-        return render
+        return when_it_leaves(partial(room_model.room_summary, self._rt(), workshop_id),
+                              lambda state: render_template("partials/_counts.html", state=state))
 
     def _ask_to_refetch(self, workshop_id: int, participant_ids: Iterable[str] | None,
                         target: str) -> None:
@@ -259,18 +265,15 @@ class SocketBroadcaster:
         """The facilitator's panel (and a seated room's projector, which shows the plenary),
         read and rendered when the push leaves, so many changes in a window cost one."""
 
-        def render() -> str:
-            try:
-                view = room_model.facilitator_view(self._rt(), workshop_id)
-            except NotFound:  # deleted while the push waited
-                return ""
+        def render(view: room_model.FacilitatorView) -> str:
             html = render_facilitator(view)
             if view.plenary is not None:
                 html += render_room(view.room, "projector", view.plenary)
             return html
 
-        self.send(facilitator_room(workshop_id), render, key="facilitator",
-                  min_window=min_window)
+        latest = partial(room_model.facilitator_view, self._rt(), workshop_id)
+        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render),
+                  key="facilitator", min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.

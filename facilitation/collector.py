@@ -21,6 +21,7 @@ Objects freed by reference counting (most of them) are freed at once, frozen or 
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections.abc import Callable
 
@@ -50,7 +51,7 @@ def tend(idle_for: IdleFor, sleep: Sleep, every: float = FREEZE_EVERY,
     ``every`` seconds, and collect everything at a quiet moment (see the module's note).
     ``idle_for`` says how long it is since the last push left."""
     last_full = time.monotonic()
-    while rounds is None or rounds > 0:
+    for _ in itertools.count() if rounds is None else range(rounds):
         sleep(every)
         since_full = time.monotonic() - last_full
         if (since_full >= full_after and idle_for() >= quiet_for) or \
@@ -59,8 +60,6 @@ def tend(idle_for: IdleFor, sleep: Sleep, every: float = FREEZE_EVERY,
             last_full = time.monotonic()
         else:
             gc.freeze()
-        if rounds is not None:
-            rounds -= 1
 
 
 def collect_everything() -> None:
