@@ -23,6 +23,10 @@ from .store import Contribution
 if TYPE_CHECKING:
     from .broadcast import SocketBroadcaster
 
+# A phone is sent at most this many items of any list on its wall (the latest cards,
+# stories or commitments, the top results), with a link to a page holding them all: one
+# push to a thousand phones never carries a thousand cards. The plenary shows as many.
+PHONE_SHOWS = 24
 # The plenary (every table's tally, the latest cards) is read and rendered at most this often.
 PLENARY_EVERY = 0.5
 # The room-wide head count, all a card changes for the other tables, at most this often: a

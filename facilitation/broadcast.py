@@ -165,6 +165,7 @@ class SocketBroadcaster:
             big_room.push_to_tables(self, state, render)
         else:
             self.send(room(workshop_id), partial(render, state))
+            self.refresh_projector_wall(workshop_id)
             if state.seated:
                 big_room.push_table_notes(self, state)
         self.refresh_facilitator(workshop_id)
@@ -182,7 +183,7 @@ class SocketBroadcaster:
         spread = self._refetch_spread(workshop_id)
 
         def render(state: room_model.RoomState) -> str:
-            html = render_template("partials/_board_bag.html", state=state)
+            html = render_template("partials/_board_bag.html", state=state, view="room")
             if state.kind in OWN_LISTS:
                 html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
                                         state=state, spread=spread)
@@ -197,8 +198,10 @@ class SocketBroadcaster:
             big_room.push_to_tables(self, state, render)
         else:
             latest = partial(room_model.table_state, self._rt(), workshop_id, None)
+            every = big_room.BOARD_EVERY if state.seated else 0.0
             self.send(room(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
-                      min_window=big_room.BOARD_EVERY if state.seated else 0.0)
+                      min_window=every)
+            self.refresh_projector_wall(workshop_id, every)
         self.refresh_facilitator(workshop_id)
 
     def votes_changed(self, workshop_id: int, participant_id: str) -> None:
@@ -274,6 +277,20 @@ class SocketBroadcaster:
         latest = partial(room_model.facilitator_view, self._rt(), workshop_id)
         self.send(facilitator_room(workshop_id), when_it_leaves(latest, render),
                   key="facilitator", min_window=min_window)
+
+    def refresh_projector_wall(self, workshop_id: int, min_window: float = 0.0) -> None:
+        """The projector's wall with every item, read when the push leaves. The room's push
+        carries the phones' shorter wall, which the projector leaves aside (live.js), so
+        that neither can overwrite the other whichever arrives last. A room shown per table
+        has the plenary in its place (refresh_facilitator)."""
+
+        def render(latest: room_model.RoomState) -> str:
+            return "" if latest.table_walls else render_template(
+                "partials/_wall.html", state=latest, view="projector")
+
+        latest = partial(room_model.table_state, self._rt(), workshop_id, None)
+        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render), key="wall",
+                  min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.

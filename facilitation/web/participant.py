@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from .. import runtime_of
 from ..services import contributions as contribution_service
 from ..services import room as room_model
+from ..services import seating
 from ..services import workshops as workshop_service
 from ..services.errors import ServiceError
 from .context import workshop_and_actor
@@ -53,6 +54,20 @@ def room(code: str):  # noqa: ANN201
     if not actor.is_participant:
         return redirect(url_for("participant.join", code=workshop.code))
     return _render_room(workshop.id, actor.participant_id)
+
+
+@bp.get("/board")
+def board(code: str):  # noqa: ANN201
+    """All of a long list a phone was sent only part of (big_room.PHONE_SHOWS): the wall as
+    the projector shows it, read when asked for, never pushed."""
+    workshop, actor = workshop_and_actor(code)
+    if actor.is_facilitator:
+        return redirect(url_for("facilitator.projector", code=workshop.code))
+    if not actor.is_participant:
+        return redirect(url_for("participant.join", code=workshop.code))
+    rt = runtime_of(current_app)
+    state = room_model.table_state(rt, workshop.id, seating.table_of(rt, actor.participant_id))
+    return render_template("participant/board.html", state=state, workshop=workshop)
 
 
 @bp.post("/contribute")

@@ -16,6 +16,9 @@
   var code = body.dataset.liveWorkshop;
   if (!code) { return; }
   var stateUrl = body.dataset.stateUrl;
+  // A phone's wall holds the latest items of each list; other screens are sent every item
+  // and leave the phones' shorter wall aside (broadcast.refresh_projector_wall).
+  var onPhone = body.dataset.view === "participant";
   var draftKey = "appreciate:draft:" + code;
   var outboxKey = "appreciate:outbox:" + code;
   var connection = document.getElementById("connection");
@@ -91,7 +94,7 @@
     var newCards = 0;
     Array.prototype.slice.call(template.content.children).forEach(function (el) {
       var target = targetOf(el);
-      if (!target) { el.remove(); return; }
+      if (!target || (el.dataset.for === "phones" && !onPhone)) { el.remove(); return; }
       var incoming = parseInt(el.dataset.version || "", 10);
       var current = parseInt(target.dataset.version || "", 10);
       if (!isNaN(incoming) && !isNaN(current) && incoming < current) { el.remove(); return; }

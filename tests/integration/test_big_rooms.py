@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import big_room, create_app, runtime_of, socketio_of
 from facilitation.services import seating
 
 from .room import Person, join, start_workshop
@@ -276,3 +276,44 @@ def test_a_big_room_spreads_its_phones_fetches_and_keeps_their_panels(data_dir) 
                 assert '<div id="my-panel" hx-swap-oob="true"' in pushed
         finally:
             runtime_of(app).store.dispose()
+
+
+def test_a_phone_is_sent_the_latest_of_a_long_wall_and_the_projector_all_of_it(tables) -> None:
+    """Past PHONE_SHOWS cards, what a phone is pushed (or fetches on reconnect) holds the
+    latest ones and a link to all of them; the projector is sent every card."""
+    facilitator, people = tables
+    texts = [f"Card number {n:02d}" for n in range(30)]
+    for n, text in enumerate(texts):
+        assert people[n % len(people)].contribute("arrival-hopes", text)["ok"]
+    for person in [facilitator, *people]:
+        person.fragments()
+    page = f"/w/{facilitator.code}/facilitate"
+    first = re.search(r'id="c-(\d+)"', facilitator.http.get(
+        f"/w/{facilitator.code}/projector").get_data(as_text=True)).group(1)
+    response = facilitator.post(f"/w/{facilitator.code}/moderate",
+                                {"item": f"contribution:{first}", "hidden": "yes"}, page=page)
+    assert response.status_code in (200, 302)
+    shown = texts[1:]  # the first card is hidden: 29 on the wall
+
+    def wall_of(pushed: str) -> str:
+        walls = re.findall(r'<section id="wall".*?</section>', pushed, re.S)
+        assert len(walls) == 1, f"{len(walls)} walls pushed"
+        return walls[0]
+
+    phone = wall_of("".join(people[3].fragments()))
+    assert 'data-for="phones"' in phone
+    assert len(CARD.findall(phone)) == big_room.PHONE_SHOWS
+    assert all(text in phone for text in shown[-big_room.PHONE_SHOWS:])
+    assert not any(text in phone for text in shown[:-big_room.PHONE_SHOWS])
+    assert f"The latest {big_room.PHONE_SHOWS} of 29." in phone
+    assert f'href="/w/{facilitator.code}/board"' in phone
+    resynced = people[3].http.get(f"/w/{people[3].code}/state").get_data(as_text=True)
+    assert len(CARD.findall(wall_of(resynced))) == big_room.PHONE_SHOWS
+
+    screens = [f for f in facilitator.fragments() if 'id="wall"' in f and "data-for" not in f]
+    assert len(screens) == 1 and len(CARD.findall(screens[0])) == 29
+    everything = people[3].http.get(f"/w/{people[3].code}/board").get_data(as_text=True)
+    assert all(text in everything for text in shown) and texts[0] not in everything
+    assert "data-live-workshop" not in everything  # a plain page: it is never pushed to
+    stranger = Person(facilitator.http.application.test_client(), facilitator.code)
+    assert stranger.http.get(f"/w/{facilitator.code}/board").status_code == 302

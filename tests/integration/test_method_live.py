@@ -54,12 +54,14 @@ def dream(person: Person, text: str) -> None:
 def test_a_dream_reaches_every_screen_of_the_room_and_no_other(live) -> None:
     facilitator, projector, people, outsider = live
     dream(people[1], "We know every new starter by name")
-    for person in [facilitator, projector, *people]:
+    for person in [facilitator, projector]:  # the screens are sent every dream
+        assert "We know every new starter by name" in "".join(person.fragments())
+    for person in people:  # each phone is asked to fetch its own ballot again, which lists it
         pushed = "".join(person.fragments())
-        assert "We know every new starter by name" in pushed
-    for person in people:  # each phone is asked to fetch its own ballot again
-        assert 'id="my-votes"' in "".join(person.received) and "part=my-votes" in "".join(
-            person.received)
+        assert 'id="my-votes"' in pushed and "part=my-votes" in pushed
+        assert "We know every new starter by name" not in pushed  # phones list it only there
+        ballot = person.http.get(f"/w/{person.code}/me?part=my-votes").get_data(as_text=True)
+        assert "We know every new starter by name" in ballot
     assert outsider.fragments() == []
 
 
@@ -68,8 +70,8 @@ def test_a_dot_moves_only_the_voters_ballot_and_no_total_travels(live) -> None:
     dream(people[0], "We know every new starter by name")
     dream(people[1], "We thank each other at handover")
     drain(facilitator, projector, *people)
-    ids = re.findall(r'id="dream-(\d+)"', people[0].http.get(f"/w/{people[0].code}/state")
-                     .get_data(as_text=True))
+    ids = re.findall(r'id="ballot-contribution-(\d+)"', people[0].http.get(
+        f"/w/{people[0].code}/me?part=my-votes").get_data(as_text=True))
     for person in people:
         for _ in range(3):
             response = person.post(f"/w/{person.code}/votes",
@@ -104,15 +106,19 @@ def test_an_improved_statement_reaches_everyone_once(live) -> None:
                               {"text": "We say hello", "area": "plan:0",
                                "client_id": "prop-live-0001"}, page=page(people[0]))
     assert response.status_code == 302
-    state = people[0].http.get(f"/w/{people[0].code}/state").get_data(as_text=True)
-    pid = re.search(r'id="proposition-(\d+)"', state).group(1)
+    ballot = people[0].http.get(f"/w/{people[0].code}/me?part=my-votes").get_data(as_text=True)
+    pid = re.search(r'id="ballot-proposition-(\d+)"', ballot).group(1)
     drain(facilitator, projector, *people)
     response = people[2].post(f"/w/{people[2].code}/design/propositions/{pid}",
                               {"text": "We greet every new starter by name", "version": "1"},
                               page=page(people[2]))
     assert response.status_code == 302
-    for person in [facilitator, projector, *people]:
+    for person in [facilitator, projector]:
         assert "We greet every new starter by name" in "".join(person.fragments())
+    for person in people:  # a phone reads the statements in its own ballot, fetched again
+        assert "part=my-votes" in "".join(person.fragments())
+        ballot = person.http.get(f"/w/{person.code}/me?part=my-votes").get_data(as_text=True)
+        assert "We greet every new starter by name" in ballot
     assert outsider.fragments() == []
     stale = people[3].post(f"/w/{people[3].code}/design/propositions/{pid}",
                            {"text": "We wave", "version": "1"}, page=page(people[3]),
