@@ -8,7 +8,8 @@ the real SQLite store, for a room of 60 people with 60 dreams and 180 dots:
   cards (the baseline, measured in the same run);
 - one phone's ballot fetch (GET /me?part=my-votes), against one phone's whole-room resync
   (GET /state) on the Discover wall;
-- the bytes of each.
+- the bytes of each: for a push, the wall sent to the phones (the room), and beside it the
+  projector's, sent to the facilitator's room.
 
     python bench/vote_fanout.py [--people 60] [--repeats 30]
 """
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitation import create_app, runtime_of  # noqa: E402
+from facilitation.broadcast import facilitator_room, room  # noqa: E402
 from facilitation.services import contributions, dreams, votes  # noqa: E402
 from facilitation.services import workshops as workshop_service  # noqa: E402
 from facilitation.services.access import Actor  # noqa: E402
@@ -69,9 +71,12 @@ def main() -> None:
         with client.session_transaction() as saved:
             saved.update(cookie)
 
-        sent: list[str] = []
-        def render_only(_to, fragment, key=None, min_window=0.0) -> None:  # noqa: ANN001
-            sent.append(rt.broadcaster._render(fragment, "en"))  # measure, do not emit
+        sent: list[tuple[str, str]] = []
+        def render_only(to, fragment, key=None, min_window=0.0) -> None:  # noqa: ANN001
+            sent.append((to, rt.broadcaster._render(fragment, "en")))  # measure, do not emit
+
+        def wall_bytes_to(to: str) -> int:
+            return sum(len(h.encode()) for t, h in sent if t == to and 'id="wall"' in h)
 
         rt.broadcaster.send = render_only
 
@@ -80,7 +85,8 @@ def main() -> None:
             rt.broadcaster.board_changed(workshop.id)
 
         wall_push = median_ms(push, args.repeats)
-        wall_bytes = sum(len(h.encode()) for h in sent if 'id="wall"' in h)
+        wall_bytes = wall_bytes_to(room(workshop.id))
+        wall_screens = wall_bytes_to(facilitator_room(workshop.id))
         wall_fetch = median_ms(lambda: client.get(f"/w/{workshop.code}/state"), args.repeats)
         wall_fetch_bytes = len(client.get(f"/w/{workshop.code}/state").data)
 
@@ -97,7 +103,8 @@ def main() -> None:
                 votes.place_dot(rt, person, f"contribution:{ids[(index + dot) % len(ids)]}")
 
         dream_push = median_ms(push, args.repeats)
-        dream_bytes = sum(len(h.encode()) for h in sent if 'id="wall"' in h)
+        dream_bytes = wall_bytes_to(room(workshop.id))
+        dream_screens = wall_bytes_to(facilitator_room(workshop.id))
         ballot_url = f"/w/{workshop.code}/me?part=my-votes"
         ballot_fetch = median_ms(lambda: client.get(ballot_url), args.repeats)
         ballot_bytes = len(client.get(ballot_url).data)
@@ -106,9 +113,11 @@ def main() -> None:
 
     print(f"room: {args.people} people, {args.people} items, {3 * args.people} dots; "
           f"medians of {args.repeats} runs")
-    print(f"{'':44} {'median ms':>10} {'bytes':>9}")
-    print(f"{'board push, Discover wall (baseline)':44} {wall_push:>10.1f} {wall_bytes:>9,}")
-    print(f"{'board push, Dream with hidden dots':44} {dream_push:>10.1f} {dream_bytes:>9,}")
+    print(f"{'':44} {'median ms':>10} {'bytes':>9}  projector's wall")
+    print(f"{'board push, Discover wall (baseline)':44} {wall_push:>10.1f} {wall_bytes:>9,}"
+          f"  {wall_screens:,}")
+    print(f"{'board push, Dream with hidden dots':44} {dream_push:>10.1f} {dream_bytes:>9,}"
+          f"  {dream_screens:,}")
     print(f"{'one phone: GET /state on the wall (baseline)':44} {wall_fetch:>10.1f} "
           f"{wall_fetch_bytes:>9,}")
     print(f"{'one phone: GET its ballot (my-votes)':44} {ballot_fetch:>10.1f} {ballot_bytes:>9,}"

@@ -49,20 +49,22 @@ SPREAD_FROM = 100
 
 
 class FetchPace:
-    """How long a phone's own fetch takes on this server (a moving average of the real ones),
-    and so over how long a room's phones spread theirs."""
+    """How long each part a phone fetches for itself takes on this server (a moving average
+    of the real fetches, one per part: a ballot of 200 dreams takes ten times a phase
+    change's panel), and so over how long a room's phones spread their fetches of it."""
 
     def __init__(self) -> None:
-        self.seconds = FIRST_GUESS
+        self.seconds: dict[str, float] = {}
 
-    def record(self, seconds: float) -> None:
-        self.seconds += (seconds - self.seconds) / 10
+    def record(self, part: str, seconds: float) -> None:
+        before = self.seconds.get(part, FIRST_GUESS)
+        self.seconds[part] = before + (seconds - before) / 10
 
-    def spread_ms(self, phones: int, spread_from: int = SPREAD_FROM) -> int:
-        """Milliseconds over which ``phones`` spread their fetches (0: at once)."""
+    def spread_ms(self, part: str, phones: int, spread_from: int = SPREAD_FROM) -> int:
+        """Milliseconds over which ``phones`` spread their fetches of ``part`` (0: at once)."""
         if phones < spread_from:
             return 0
-        return round(1000 * phones * self.seconds / FETCH_SHARE)
+        return round(1000 * phones * self.seconds.get(part, FIRST_GUESS) / FETCH_SHARE)
 
 
 def push_to_tables(broadcaster: SocketBroadcaster, state: RoomState,

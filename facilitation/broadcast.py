@@ -155,7 +155,7 @@ class SocketBroadcaster:
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
 
-        spread = self._refetch_spread(workshop_id)
+        spread = self._refetch_spread(workshop_id, "my-panel")
 
         def render(state: room_model.RoomState) -> str:
             return render_room(state, "room") + render_template(
@@ -180,7 +180,7 @@ class SocketBroadcaster:
         seated room, not more often than ``big_room.BOARD_EVERY``."""
         with self._rendering():
             state = room_model.table_state(self._rt(), workshop_id, None)
-        spread = self._refetch_spread(workshop_id)
+        spread = self._refetch_spread(workshop_id, OWN_LISTS.get(state.kind, ""))
 
         def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state, view="room")
@@ -251,7 +251,7 @@ class SocketBroadcaster:
                         target: str) -> None:
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)
-        spread = self._refetch_spread(workshop_id) if participant_ids is None else 0
+        spread = self._refetch_spread(workshop_id, target) if participant_ids is None else 0
 
         def render() -> str:
             return render_template("partials/_refetch.html", target=target, state=state,
@@ -329,13 +329,13 @@ class SocketBroadcaster:
         """How many connections this process holds in room ``to`` (a dict lookup)."""
         return len(self.socketio.server.manager.rooms.get("/", {}).get(to, ()))
 
-    def _refetch_spread(self, workshop_id: int) -> int:
-        """Milliseconds over which the room's phones spread a fetch of their own part, so a
-        big room's fetches arrive at a pace this process can answer (big_room.py)."""
+    def _refetch_spread(self, workshop_id: int, part: str) -> int:
+        """Milliseconds over which the room's phones spread a fetch of their own ``part``, so
+        a big room's fetches arrive at a pace this process can answer (big_room.py)."""
         phones = sum(self._audience(in_language(room(workshop_id), language))
                      for language in LANGUAGES)
         return self.fetch_pace.spread_ms(
-            phones, int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
+            part, phones, int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
 
     def _languages_listening(self, to: str) -> list[str]:
         """The languages with a connection in ``to``. This process only knows its own

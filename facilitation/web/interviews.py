@@ -21,6 +21,7 @@ bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 PARTS = {"my-quotes": "partials/_my_quotes.html",
          "my-votes": "partials/participant/_my_votes.html",
          "my-teams": "partials/participant/_my_teams.html"}
+WHOLE_PANEL = "my-panel"  # no part named: the whole panel
 
 
 @bp.post("/pairs")
@@ -36,10 +37,12 @@ def me(code: str):  # noqa: ANN201
     workshop, actor = as_participant(code)
     rt = runtime_of(current_app)
     view = room_model.my_view(rt, workshop.id, actor.participant_id)
-    template = PARTS.get(request.args.get("part", ""), "partials/_my_panel.html")
-    html = render_template(template, me=view, state=view.room, oob=False)
+    part = request.args.get("part", "")
+    part = part if part in PARTS else WHOLE_PANEL
+    html = render_template(PARTS.get(part, "partials/_my_panel.html"), me=view,
+                           state=view.room, oob=False)
     # A big room's phones spread these fetches by how long they take (big_room.FetchPace).
-    rt.broadcaster.fetch_pace.record(time.perf_counter() - started)
+    rt.broadcaster.fetch_pace.record(part, time.perf_counter() - started)
     return html
 
 

@@ -307,6 +307,21 @@
   // stops the page from connecting.
   var socket = io({ auth: { workshop: code }, reconnectionDelayMax: 5000 });
 
+  /* engine.io-client 6 leaves long-polling paused for good when the WebSocket closes after
+     answering its probe (the laptop stops mid-upgrade, or a proxy cuts the socket): the page
+     would say "Connected" until the ping timeout, 45 s later. Close at once instead, which
+     reconnects as any other lost connection does, and keep to long-polling from then on so
+     a network that cuts WebSockets this way cannot make the page reconnect again and again. */
+  socket.io.on("open", function () {
+    var engine = socket.io.engine;
+    engine.on("upgradeError", function () {
+      if (!engine.upgrading) { return; } // the probe failed before polling paused: it goes on
+      socket.io.opts.upgrade = false;
+      engine.upgrading = false; // close() would otherwise wait for an upgrade that never comes
+      engine.close();
+    });
+  });
+
   socket.on("connect", function () {
     everConnected = true;
     setConnection("connected", W.connected);

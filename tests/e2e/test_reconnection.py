@@ -153,14 +153,18 @@ def test_a_server_crash_right_after_share_stores_the_words_once(
 
 class NoWebSocketProxy(socketserver.ThreadingTCPServer):
     """A loopback proxy like a strict hospital network: plain HTTP passes, WebSocket
-    handshakes are refused."""
+    handshakes are refused; or, with ``cut_after_probe``, a WebSocket is let through until
+    the server has answered the page's probe, then cut (as when the laptop dies or a proxy
+    drops the socket in the middle of the upgrade)."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, cut_after_probe: bool = False) -> None:
         self.upstream_port = upstream_port
+        self.cut_after_probe = cut_after_probe
         self.refused = 0
+        self.cut = 0
         super().__init__(("127.0.0.1", 0), _Relay)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -172,7 +176,8 @@ class NoWebSocketProxy(socketserver.ThreadingTCPServer):
 class _Relay(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         first = self.request.recv(65536)
-        if b"\r\nupgrade: websocket" in first.lower():
+        websocket = b"\r\nupgrade: websocket" in first.lower()
+        if websocket and not self.server.cut_after_probe:
             self.server.refused += 1
             self.request.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
                                  b"Connection: close\r\n\r\n")
@@ -189,6 +194,9 @@ class _Relay(socketserver.BaseRequestHandler):
                     if not data:
                         return
                     (upstream if source is self.request else self.request).sendall(data)
+                    if websocket and source is upstream and b"3probe" in data:
+                        self.server.cut += 1
+                        return
 
 
 def test_a_network_that_blocks_websockets_falls_back_to_long_polling(
@@ -204,6 +212,31 @@ def test_a_network_that_blocks_websockets_falls_back_to_long_polling(
         expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.",
                                                               timeout=LONG)
         assert proxy.refused >= 1, "the page never tried WebSocket"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def test_a_websocket_cut_in_the_middle_of_its_upgrade_does_not_leave_the_page_deaf(
+        server, new_context, ledger) -> None:
+    """Left alone, the Socket.IO client keeps its long-polling paused for good after such a
+    cut and says "Connected" until its ping timeout, 45 s later; the page starts again at once
+    and stays on long-polling, so a card shared meanwhile arrives within seconds."""
+    proxy = NoWebSocketProxy(server.port, cut_after_probe=True)
+    try:
+        facilitator, code = open_room(server, new_context)
+        phone = join_as_participant(new_context(), proxy.url, code)
+        phone.wait_for_timeout(1000)  # the upgrade is tried, and cut
+        assert proxy.cut == 1, "the page never tried WebSocket"
+        ledger.faults["WebSocket cut in the middle of its upgrade"] += 1
+        phone.get_by_label("Your words").fill("Heard despite the cut")
+        phone.get_by_role("button", name="Share").click()
+        expect(cards(facilitator, "Heard despite the cut")).to_have_count(1, timeout=LONG)
+        expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.",
+                                                              timeout=LONG)
+        expect(phone.locator("#connection")).to_have_text("Connected")
+        assert proxy.cut == 1, "the page tried the WebSocket again and again"
+        ledger.acknowledged += 1
     finally:
         proxy.shutdown()
         proxy.server_close()
