@@ -113,6 +113,10 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
                                       may_change=frozenset({STRANGER, PARTICIPANT_B})),
     ("GET", "/w/<code>/"): Route({STRANGER: to(JOIN_PAGE), PARTICIPANT_A: OK,
                                   PARTICIPANT_B: to(JOIN_PAGE), FACILITATOR_A: to(CONTROL)}),
+    # All of a long list a phone was sent only part of; the facilitator has the projector.
+    ("GET", "/w/<code>/board"): Route({STRANGER: to(JOIN_PAGE), PARTICIPANT_A: OK,
+                                       PARTICIPANT_B: to(JOIN_PAGE),
+                                       FACILITATOR_A: to(r"/w/{code}/projector")}),
     ("POST", "/w/<code>/contribute"): Route(
         {STRANGER: DENIED, PARTICIPANT_A: to(r"/w/{code}/\?sent=matrix-0001"),
          PARTICIPANT_B: DENIED, FACILITATOR_A: to(r"/w/{code}/\?sent=matrix-0001")},
