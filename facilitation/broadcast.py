@@ -179,8 +179,8 @@ class SocketBroadcaster:
         shared in one window cost one board and one round of those fetches, not ten; in a
         seated room, not more often than ``big_room.BOARD_EVERY``."""
         with self._rendering():
-            state = room_model.table_state(self._rt(), workshop_id, None)
-        spread = self._refetch_spread(workshop_id, OWN_LISTS.get(state.kind, ""))
+            layout = room_model.layout(self._rt(), workshop_id)
+        spread = self._refetch_spread(workshop_id, OWN_LISTS.get(layout.kind, ""))
 
         def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state, view="room")
@@ -194,11 +194,14 @@ class SocketBroadcaster:
             # sent each table its own view, which a whole-room board must not replace.
             return "" if latest.table_walls else render(latest)
 
-        if state.table_walls:
+        if layout.table_walls:
+            with self._rendering():
+                state = room_model.table_state(self._rt(), workshop_id, None)
             big_room.push_to_tables(self, state, render)
         else:
+            # Nothing more is read now: the board is read when its pushes leave.
             latest = partial(room_model.table_state, self._rt(), workshop_id, None)
-            every = big_room.BOARD_EVERY if state.seated else 0.0
+            every = big_room.BOARD_EVERY if layout.seated else 0.0
             self.send(room(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
                       min_window=every)
             self.refresh_projector_wall(workshop_id, every)

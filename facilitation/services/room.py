@@ -76,7 +76,34 @@ class RoomState:
     @property
     def table_walls(self) -> bool:
         """True when phones show their own table's cards rather than the whole wall."""
+        return Layout(self.seated, self.kind).table_walls
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the room is laid out at the moment: whether it sits at tables, and the kind of
+    activity it is on. Enough to choose how to push a change, without reading the boards."""
+
+    seated: bool
+    kind: str | None
+
+    @property
+    def table_walls(self) -> bool:
+        """True when phones show their own table's cards rather than the whole wall."""
         return self.seated and self.kind in cycle.COMPOSER_KINDS
+
+
+def layout(rt: Runtime, workshop_id: int) -> Layout:
+    """The room's layout in two small queries, however big its boards have grown."""
+    with rt.store.reading() as db:
+        workshop = db.get(Workshop, workshop_id)
+        if workshop is None:
+            raise NotFound("This workshop no longer exists.")
+        activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+        joined = db.scalar(select(func.count()).where(
+            Participant.workshop_id == workshop_id)) or 0
+        return Layout(seating.uses_tables(workshop.seating, joined),
+                      activity.kind if activity else None)
 
     @property
     def shared(self) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from facilitation import big_room, create_app, runtime_of, socketio_of
 from facilitation.services import seating
 
-from .room import Person, join, start_workshop
+from .room import Person, csrf_from, join, start_workshop
 
 CARD = re.compile(r'class="card"')
 
@@ -221,7 +221,7 @@ def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
 
 def test_board_changes_in_one_window_leave_as_one_board_read_when_it_leaves(data_dir) -> None:
     """Three cards hidden inside one window: the room gets the board once, as it is after
-    the last change, not three boards."""
+    the last change, not three boards, and nothing reads the whole wall before then."""
     app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
                       "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
     try:
@@ -236,13 +236,15 @@ def test_board_changes_in_one_window_leave_as_one_board_read_when_it_leaves(data
         ids = [person.contribute("arrival-hopes", text)["id"] for text in texts]
         batcher.flush_all()
         person.fragments()
-        page = f"/w/{facilitator.code}/facilitate"
-        for card in ids:
-            response = facilitator.post(f"/w/{facilitator.code}/moderate",
-                                        {"item": f"contribution:{card}", "hidden": "yes"},
-                                        page=page)
-            assert response.status_code in (200, 302)
+        token = csrf_from(facilitator.http.get(f"/w/{facilitator.code}/facilitate")
+                          .get_data(as_text=True))
+        with whole_wall_reads(app) as reads:
+            for card in ids:
+                response = facilitator.http.post(f"/w/{facilitator.code}/moderate", data={
+                    "item": f"contribution:{card}", "hidden": "yes", "csrf_token": token})
+                assert response.status_code in (200, 302)
         assert person.fragments() == []  # waiting for the window
+        assert reads == [], "a change read the whole wall before its push left"
         batcher.flush_all()
         pushed = "".join(person.fragments())
         assert pushed.count('id="wall"') == 1

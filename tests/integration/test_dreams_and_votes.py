@@ -13,7 +13,7 @@ from facilitation.services import room as room_model
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
 from facilitation.store.models import ActivityState
 
-from .method_room import after_discover, every_view
+from .method_room import after_discover, every_view, facilitator_client, participant_client
 
 # What a result looks like on any screen: the tally markup, a ranked result or "<n> dots".
 TALLY = re.compile(r'class="tally|class="result|</strong> dots?\b')
@@ -166,3 +166,43 @@ def test_a_flood_of_dreams_is_slowed_with_a_clear_message(runtime, dreaming) -> 
     with pytest.raises(TooMany, match="sending very fast"):
         dream(dreaming, 0, "We take our breaks together")
     dream(dreaming, 1, "We take our breaks together")  # only the sender is slowed
+
+
+def test_a_phone_is_shown_the_top_results_and_the_projector_all_of_them(app, runtime) -> None:
+    """Past PHONE_SHOWS dreams, a phone's results hold the top ones and a link to all; the
+    phone never lists the dreams outside its ballot; the projector and the page of the whole
+    wall list every one."""
+    from facilitation import big_room
+
+    method = after_discover(runtime, 30)
+    method.go_to("team-dream")
+    room = method.room
+    many = big_room.PHONE_SHOWS + 6
+    for who in range(many):
+        dream(method, who, f"Dream number {who:02d} for the ward")
+    votes.place_dot(runtime, room.people[0], f"contribution:{dots_ids(runtime, method)[-1]}")
+    phone = participant_client(app, room.code, room.people[1])
+    before = wall_of(phone.get(f"/w/{room.code}/state").get_data(as_text=True))
+    assert "Dream number" not in before  # listed in the ballot only
+    assert phone.get(f"/w/{room.code}/me?part=my-votes").get_data(as_text=True).count(
+        'class="ballot-item"') == many
+
+    activities.set_flag(runtime, room.facilitator, "revealed", True)
+    shown = wall_of(phone.get(f"/w/{room.code}/state").get_data(as_text=True))
+    assert shown.count('class="result"') == big_room.PHONE_SHOWS
+    assert f"Dream number {many - 1:02d}" in shown  # the one with a dot comes first
+    assert f"The top {big_room.PHONE_SHOWS} of {many}." in shown
+    everything = phone.get(f"/w/{room.code}/board").get_data(as_text=True)
+    assert everything.count('class="result"') == many
+    projector = facilitator_client(app, runtime, room)
+    for path in ("/projector", "/state?view=projector"):
+        page = projector.get(f"/w/{room.code}{path}").get_data(as_text=True)
+        assert page.count('class="result"') == many and "The top" not in page
+
+
+def dots_ids(runtime, room) -> list[int]:  # noqa: ANN001
+    return list(dots_of(runtime, room))
+
+
+def wall_of(page: str) -> str:
+    return re.search(r'<section id="wall".*?</section>', page, re.S).group(0)
