@@ -8,8 +8,8 @@ the real SQLite store, for a room of 60 people with 60 dreams and 180 dots:
   cards (the baseline, measured in the same run);
 - one phone's ballot fetch (GET /me?part=my-votes), against one phone's whole-room resync
   (GET /state) on the Discover wall;
-- the bytes of each: for a push, the wall sent to the phones (the room), and beside it the
-  projector's, sent to the facilitator's room.
+- the bytes of each: for a push, the walls rendered for the phones (the room or, seated at
+  tables, each table: every phone receives one of them) and for the facilitator's screens.
 
     python bench/vote_fanout.py [--people 60] [--repeats 30]
 """
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitation import create_app, runtime_of  # noqa: E402
-from facilitation.broadcast import facilitator_room, room  # noqa: E402
+from facilitation.broadcast import facilitator_room  # noqa: E402
 from facilitation.services import contributions, dreams, votes  # noqa: E402
 from facilitation.services import workshops as workshop_service  # noqa: E402
 from facilitation.services.access import Actor  # noqa: E402
@@ -75,8 +75,11 @@ def main() -> None:
         def render_only(to, fragment, key=None, min_window=0.0) -> None:  # noqa: ANN001
             sent.append((to, rt.broadcaster._render(fragment, "en")))  # measure, do not emit
 
-        def wall_bytes_to(to: str) -> int:
-            return sum(len(h.encode()) for t, h in sent if t == to and 'id="wall"' in h)
+        def wall_bytes(screens: bool) -> int:
+            """Bytes of walls rendered for the phones (the room, its tables), or for the
+            facilitator's screens."""
+            return sum(len(h.encode()) for t, h in sent
+                       if (t == facilitator_room(workshop.id)) == screens and 'id="wall"' in h)
 
         rt.broadcaster.send = render_only
 
@@ -85,8 +88,7 @@ def main() -> None:
             rt.broadcaster.board_changed(workshop.id)
 
         wall_push = median_ms(push, args.repeats)
-        wall_bytes = wall_bytes_to(room(workshop.id))
-        wall_screens = wall_bytes_to(facilitator_room(workshop.id))
+        wall_phones, wall_screens = wall_bytes(False), wall_bytes(True)
         wall_fetch = median_ms(lambda: client.get(f"/w/{workshop.code}/state"), args.repeats)
         wall_fetch_bytes = len(client.get(f"/w/{workshop.code}/state").data)
 
@@ -103,8 +105,7 @@ def main() -> None:
                 votes.place_dot(rt, person, f"contribution:{ids[(index + dot) % len(ids)]}")
 
         dream_push = median_ms(push, args.repeats)
-        dream_bytes = wall_bytes_to(room(workshop.id))
-        dream_screens = wall_bytes_to(facilitator_room(workshop.id))
+        dream_phones, dream_screens = wall_bytes(False), wall_bytes(True)
         ballot_url = f"/w/{workshop.code}/me?part=my-votes"
         ballot_fetch = median_ms(lambda: client.get(ballot_url), args.repeats)
         ballot_bytes = len(client.get(ballot_url).data)
@@ -113,11 +114,11 @@ def main() -> None:
 
     print(f"room: {args.people} people, {args.people} items, {3 * args.people} dots; "
           f"medians of {args.repeats} runs")
-    print(f"{'':44} {'median ms':>10} {'bytes':>9}  projector's wall")
-    print(f"{'board push, Discover wall (baseline)':44} {wall_push:>10.1f} {wall_bytes:>9,}"
-          f"  {wall_screens:,}")
-    print(f"{'board push, Dream with hidden dots':44} {dream_push:>10.1f} {dream_bytes:>9,}"
-          f"  {dream_screens:,}")
+    print(f"{'':44} {'median ms':>10} {'bytes':>9}  (walls to phones / to screens)")
+    print(f"{'board push, Discover wall (baseline)':44} {wall_push:>10.1f} "
+          f"{wall_phones + wall_screens:>9,}  ({wall_phones:,} / {wall_screens:,})")
+    print(f"{'board push, Dream with hidden dots':44} {dream_push:>10.1f} "
+          f"{dream_phones + dream_screens:>9,}  ({dream_phones:,} / {dream_screens:,})")
     print(f"{'one phone: GET /state on the wall (baseline)':44} {wall_fetch:>10.1f} "
           f"{wall_fetch_bytes:>9,}")
     print(f"{'one phone: GET its ballot (my-votes)':44} {ballot_fetch:>10.1f} {ballot_bytes:>9,}"
