@@ -199,6 +199,14 @@ class _Relay(socketserver.BaseRequestHandler):
                         return
 
 
+def share_and_see_it_arrive(phone: Page, facilitator: Page, text: str) -> None:
+    """The phone shares ``text``; it reaches the facilitator once and the phone says so."""
+    phone.get_by_label("Your words").fill(text)
+    phone.get_by_role("button", name="Share").click()
+    expect(cards(facilitator, text)).to_have_count(1, timeout=LONG)
+    expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.", timeout=LONG)
+
+
 def test_a_network_that_blocks_websockets_falls_back_to_long_polling(
         server, new_context, ledger) -> None:
     proxy = NoWebSocketProxy(server.port)
@@ -206,11 +214,7 @@ def test_a_network_that_blocks_websockets_falls_back_to_long_polling(
         facilitator, code = open_room(server, new_context)
         phone = join_as_participant(new_context(), proxy.url, code)
         ledger.faults["WebSocket refused by the network"] += 1
-        phone.get_by_label("Your words").fill("Sent the old-fashioned way")
-        phone.get_by_role("button", name="Share").click()
-        expect(cards(facilitator, "the old-fashioned way")).to_have_count(1, timeout=LONG)
-        expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.",
-                                                              timeout=LONG)
+        share_and_see_it_arrive(phone, facilitator, "Sent the old-fashioned way")
         assert proxy.refused >= 1, "the page never tried WebSocket"
     finally:
         proxy.shutdown()
@@ -229,11 +233,7 @@ def test_a_websocket_cut_in_the_middle_of_its_upgrade_does_not_leave_the_page_de
         phone.wait_for_timeout(1000)  # the upgrade is tried, and cut
         assert proxy.cut == 1, "the page never tried WebSocket"
         ledger.faults["WebSocket cut in the middle of its upgrade"] += 1
-        phone.get_by_label("Your words").fill("Heard despite the cut")
-        phone.get_by_role("button", name="Share").click()
-        expect(cards(facilitator, "Heard despite the cut")).to_have_count(1, timeout=LONG)
-        expect(phone.locator("#composer-status")).to_have_text("Shared. Thank you.",
-                                                              timeout=LONG)
+        share_and_see_it_arrive(phone, facilitator, "Heard despite the cut")
         expect(phone.locator("#connection")).to_have_text("Connected")
         assert proxy.cut == 1, "the page tried the WebSocket again and again"
         ledger.acknowledged += 1
