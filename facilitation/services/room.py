@@ -78,6 +78,26 @@ class RoomState:
         """True when phones show their own table's cards rather than the whole wall."""
         return Layout(self.seated, self.kind).table_walls
 
+    @property
+    def shared(self) -> int:
+        """How many things were shared in this activity: items, never people, so an anonymous
+        activity's count cannot single anyone out."""
+        if self.dreams is not None:
+            return len(self.dreams.dreams)
+        if self.design is not None:
+            return len(self.design.propositions)
+        if self.deliver is not None:
+            return len(self.deliver.commitments)
+        if self.pulse is not None:
+            return self.pulse.responses
+        return self.cards
+
+    @property
+    def accepting(self) -> bool:
+        """True while the current activity takes wall contributions."""
+        return (self.phase.open_for_contributions and self.activity is not None
+                and self.activity.kind in cycle.COMPOSER_KINDS and not self.locked)
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -104,26 +124,6 @@ def layout(rt: Runtime, workshop_id: int) -> Layout:
             Participant.workshop_id == workshop_id)) or 0
         return Layout(seating.uses_tables(workshop.seating, joined),
                       activity.kind if activity else None)
-
-    @property
-    def shared(self) -> int:
-        """How many things were shared in this activity: items, never people, so an anonymous
-        activity's count cannot single anyone out."""
-        if self.dreams is not None:
-            return len(self.dreams.dreams)
-        if self.design is not None:
-            return len(self.design.propositions)
-        if self.deliver is not None:
-            return len(self.deliver.commitments)
-        if self.pulse is not None:
-            return self.pulse.responses
-        return self.cards
-
-    @property
-    def accepting(self) -> bool:
-        """True while the current activity takes wall contributions."""
-        return (self.phase.open_for_contributions and self.activity is not None
-                and self.activity.kind in cycle.COMPOSER_KINDS and not self.locked)
 
 
 def discover_card_keys(plan: Plan) -> list[str]:
