@@ -57,6 +57,7 @@ def test_a_phone_holds_the_latest_cards_and_the_projector_all_of_them(server, ne
         expect(phone.locator("#wall .card").last).to_have_text(f"Card number {CARDS - 1:02d}")
         expect(phone.locator("#wall")).to_contain_text(
             f"The latest {PHONE_SHOWS} of {CARDS - 1}.")
+        expect(phone.locator("#wall .empty-note")).to_be_hidden()
         phone.wait_for_timeout(1000)  # any later push has arrived
         expect(projector.locator("#wall .card")).to_have_count(CARDS - 1)
         assert projector.evaluate("window.phoneWallSeen") is False
