@@ -88,6 +88,13 @@ def when_it_leaves(read: Callable[[], T], render: Callable[[T], str]) -> Callabl
     return latest
 
 
+def render_projector_wall(state: room_model.RoomState) -> str:
+    """The projector's wall with every item; none for a room shown per table, whose
+    projector shows the plenary instead (refresh_facilitator)."""
+    return "" if state.table_walls else render_template("partials/_wall.html", state=state,
+                                                        view="projector")
+
+
 def render_facilitator(view: room_model.FacilitatorView) -> str:
     """The facilitator's own fragments: the controls and the activity's working panel."""
     return render_template("partials/_facilitator_bag.html", fv=view, state=view.room)
@@ -165,7 +172,7 @@ class SocketBroadcaster:
             big_room.push_to_tables(self, state, render)
         else:
             self.send(room(workshop_id), partial(render, state))
-            self.refresh_projector_wall(workshop_id)
+            self.send(facilitator_room(workshop_id), partial(render_projector_wall, state))
             if state.seated:
                 big_room.push_table_notes(self, state)
         self.refresh_facilitator(workshop_id)
@@ -286,14 +293,9 @@ class SocketBroadcaster:
         carries the phones' shorter wall, which the projector leaves aside (live.js), so
         that neither can overwrite the other whichever arrives last. A room shown per table
         has the plenary in its place (refresh_facilitator)."""
-
-        def render(latest: room_model.RoomState) -> str:
-            return "" if latest.table_walls else render_template(
-                "partials/_wall.html", state=latest, view="projector")
-
         latest = partial(room_model.table_state, self._rt(), workshop_id, None)
-        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render), key="wall",
-                  min_window=min_window)
+        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render_projector_wall),
+                  key="wall", min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.

@@ -18,10 +18,11 @@ from .responses import facilitator_action, is_htmx, participant_refresh
 bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 
 # Parts of a participant's own panel that a push can ask them to fetch again.
-PARTS = {"my-quotes": "partials/_my_quotes.html",
+WHOLE_PANEL = "my-panel"  # no part named: the whole panel
+PARTS = {WHOLE_PANEL: "partials/_my_panel.html",
+         "my-quotes": "partials/_my_quotes.html",
          "my-votes": "partials/participant/_my_votes.html",
          "my-teams": "partials/participant/_my_teams.html"}
-WHOLE_PANEL = "my-panel"  # no part named: the whole panel
 
 
 @bp.post("/pairs")
@@ -39,8 +40,7 @@ def me(code: str):  # noqa: ANN201
     view = room_model.my_view(rt, workshop.id, actor.participant_id)
     part = request.args.get("part", "")
     part = part if part in PARTS else WHOLE_PANEL
-    html = render_template(PARTS.get(part, "partials/_my_panel.html"), me=view,
-                           state=view.room, oob=False)
+    html = render_template(PARTS[part], me=view, state=view.room, oob=False)
     # A big room's phones spread these fetches by how long they take (big_room.FetchPace).
     rt.broadcaster.fetch_pace.record(part, time.perf_counter() - started)
     return html
