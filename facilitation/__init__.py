@@ -43,7 +43,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
-                        ping_interval=20, ping_timeout=25,
+                        ping_interval=float(app.config["PING_INTERVAL"]),
+                        ping_timeout=float(app.config["PING_TIMEOUT"]),
                         # Each event runs in the greenlet that read it, in the order sent.
                         # A task per event would start behind a big room's queued deliveries
                         # (measured: 48 ms median from arrival to handler at 2,000 phones,
@@ -57,12 +58,14 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
                           else settings.DEFAULT_PUSH_WINDOW)
     broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]),
-                                    int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET))
+                                    int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET),
+                                    float(app.config["HEARTBEAT_EVERY"]))
     runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster,
                       limits=Limits(**app.config.get("RATE_LIMITS", {})))
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
+    app.extensions["appreciate_live"] = broadcaster
     if store.engine.dialect.name == "sqlite":
         # One process owns a SQLite file: nobody is connected until browsers reconnect.
         presence.forget_all_connections(runtime)
@@ -82,6 +85,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         collector.settle()
         socketio.start_background_task(collector.tend, broadcaster.batcher.idle_for,
                                        socketio.sleep)
+        broadcaster.start_live_tasks()
+        # Pages listen for the beat only when one is sent (live.js).
+        app.config["BEATING"] = True
     return app
 
 
@@ -93,3 +99,8 @@ def runtime_of(app: Flask) -> Runtime:
 def socketio_of(app: Flask) -> SocketIO:
     """The Socket.IO server attached to ``app``."""
     return app.extensions["socketio"]
+
+
+def broadcaster_of(app: Flask) -> SocketBroadcaster:
+    """The live layer attached to ``app``: pushes, departures, heartbeat."""
+    return app.extensions["appreciate_live"]

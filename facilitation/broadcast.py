@@ -29,11 +29,14 @@ from flask_socketio import SocketIO
 
 from . import big_room
 from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
+from .departures import Departures
+from .heartbeat import BEAT_EVERY, Heartbeat, workshop_of
 from .i18n import LANGUAGES
-from .services import Runtime, seating
+from .services import Runtime, presence, seating
 from .services import contributions as contribution_service
 from .services import room as room_model
 from .services.errors import NotFound
+from .watchdog import Watchdog
 
 FRAGMENT_EVENT = "fragment"
 T = TypeVar("T")
@@ -110,12 +113,17 @@ class SocketBroadcaster:
     """
 
     def __init__(self, app: Flask, socketio: SocketIO, window: float = 0.0,
-                 budget: int = DELIVERY_BUDGET) -> None:
+                 budget: int = DELIVERY_BUDGET, beat_every: float = BEAT_EVERY) -> None:
         self.app = app
         self.socketio = socketio
         self.runtime: Runtime | None = None
         self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
-                                   socketio.sleep, window, budget)
+                                   socketio.sleep, window, budget, lost=self._push_lost)
+        # The web layer notes closed connections here; never inside a send (departures.py).
+        self.departures = Departures(lambda changes: presence.changed(self._rt(), changes),
+                                     socketio.start_background_task)
+        self.heartbeat = Heartbeat(self._send_beat, self._local_rooms, self._beat_spread,
+                                   beat_every)
         self.fetch_pace = big_room.FetchPace()  # web.interviews.me tells it each fetch's time
 
     @contextmanager
@@ -300,15 +308,16 @@ class SocketBroadcaster:
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.
 
-        Connections held by other processes (scale-out) get the notice through the message
-        queue and close themselves; any event they still send finds the workshop gone."""
-        self.send(room(workshop_id), lambda: render_template("partials/_workshop_deleted.html"))
+        The notice is emitted at once, past the batcher, so that it leaves before the
+        connections go, whatever else is waiting. Connections held by other processes
+        (scale-out) get it through the message queue and close themselves; any event they
+        still send finds the workshop gone."""
         manager = self.socketio.server.manager
-        for language in LANGUAGES:
-            # The notice leaves before the connections go.
-            self.batcher.flush(in_language(room(workshop_id), language))
-            members = manager.get_participants("/", in_language(room(workshop_id), language))
-            for sid, _eio_sid in list(members):
+        for language in self._languages_listening(room(workshop_id)):
+            to = in_language(room(workshop_id), language)
+            self._emit(to, self._render(
+                lambda: render_template("partials/_workshop_deleted.html"), language))
+            for sid, _eio_sid in list(manager.get_participants("/", to)):
                 self.socketio.server.disconnect(sid)
 
     def send(self, to: str, fragment: Fragment, key: str | None = None,
@@ -329,6 +338,36 @@ class SocketBroadcaster:
     def _emit(self, to: str, html: str) -> None:
         if html:
             self.socketio.emit(FRAGMENT_EVENT, html, to=to)
+
+    def start_live_tasks(self) -> None:
+        """The heartbeat and the watchdog, for the life of a live server."""
+        watchdog = Watchdog([self.batcher, self.departures])
+        self.socketio.start_background_task(self.heartbeat.run, self.socketio.sleep)
+        self.socketio.start_background_task(watchdog.run, self.socketio.sleep)
+
+    def _send_beat(self, to: str, beat: Callable[[], str], key: str) -> None:
+        self.batcher.send(to, beat, key)
+
+    def _local_rooms(self) -> list[str]:
+        """The rooms this process holds connections in."""
+        return list(self.socketio.server.manager.rooms.get("/", {}))
+
+    def _beat_spread(self, to: str) -> int:
+        """Over how many milliseconds the pages in ``to`` spread a fetch of their whole view
+        when a beat tells them they missed a push."""
+        return self.fetch_pace.spread_ms(
+            "state", self._audience(to),
+            int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
+
+    def _push_lost(self, to: str) -> None:
+        """A push to ``to`` could not be rendered or sent: every page of that workshop
+        finds a gap in the next beat's numbering and fetches its view again."""
+        workshop_id = workshop_of(to)
+        if workshop_id is None and to.startswith("p:"):
+            participant_id = to[2:].split("@", 1)[0]
+            workshop_id = presence.workshop_of(self._rt(), participant_id)
+        if workshop_id is not None:
+            self.heartbeat.skip(workshop_id)
 
     def _audience(self, to: str) -> int:
         """How many connections this process holds in room ``to`` (a dict lookup)."""

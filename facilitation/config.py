@@ -27,6 +27,10 @@ ENVIRONMENT = {
     "SPREAD_FROM": "APPRECIATE_SPREAD_FROM",
     # Several processes serving one workshop must sign cookies with the same key.
     "SECRET_KEY": "APPRECIATE_SECRET_KEY",
+    # How soon a phone that stopped answering is let go, and how often pages hear a beat.
+    "PING_INTERVAL": "APPRECIATE_PING_INTERVAL",
+    "PING_TIMEOUT": "APPRECIATE_PING_TIMEOUT",
+    "HEARTBEAT_EVERY": "APPRECIATE_HEARTBEAT_EVERY",
 }
 
 # The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
@@ -53,6 +57,12 @@ DEFAULTS = {
     # Delete workshops created more than this many days ago; None keeps them until deleted.
     "RETENTION_DAYS": None,
     "RETENTION_CHECK_SECONDS": 3600,
+    # Engine.IO pings a connection every PING_INTERVAL seconds and lets it go if no answer
+    # comes within PING_TIMEOUT more: a phone that slept or left is counted out in 45 s.
+    "PING_INTERVAL": 20.0,
+    "PING_TIMEOUT": 25.0,
+    # Seconds between two beats to a room (facilitation/heartbeat.py).
+    "HEARTBEAT_EVERY": 3.0,
 }
 
 
@@ -88,11 +98,16 @@ def _parse(name: str, variable: str, value: str) -> object:
             return int(value)
         except ValueError:
             raise SettingsError(f"{variable} must be a whole number, not {value!r}.") from None
-    if name == "PUSH_WINDOW":
+    if name in ("PUSH_WINDOW", "PING_INTERVAL", "PING_TIMEOUT", "HEARTBEAT_EVERY"):
         try:
-            return float(value)
+            seconds = float(value)
         except ValueError:
             raise SettingsError(f"{variable} must be a number of seconds, not {value!r}.") from None
+        least = 0.0 if name == "PUSH_WINDOW" else 0.1
+        if not least <= seconds <= 3600:  # also refuses nan
+            raise SettingsError(f"{variable} must be from {least:g} to 3600 seconds, "
+                                f"not {value!r}.")
+        return seconds
     return value
 
 

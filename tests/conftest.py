@@ -79,7 +79,11 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         self.launch()
         assert self.process is not None
-        wait_for_port(self.port, self.process)
+        try:
+            wait_for_port(self.port, self.process)
+        except RuntimeError:
+            self.kill()
+            raise
         return self
 
     def launch(self) -> ServerProcess:

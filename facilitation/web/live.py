@@ -6,6 +6,8 @@ the whole view, as the same fragments a push would carry.
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, current_app, render_template, request
 
 from .. import runtime_of
@@ -19,6 +21,8 @@ bp = Blueprint("live", __name__, url_prefix="/w/<code>")
 
 @bp.get("/state")
 def state(code: str):  # noqa: ANN201
+    """The whole view of whoever asks, as fragments."""
+    started = time.perf_counter()
     workshop, actor = workshop_and_actor(code)
     require_member(actor)
     rt = runtime_of(current_app)
@@ -29,5 +33,8 @@ def state(code: str):  # noqa: ANN201
         view = room_model.facilitator_view(rt, workshop.id)
         return render_room(view.room, "facilitator") + render_facilitator(view)
     mine = room_model.my_view(rt, workshop.id, actor.participant_id)
-    return render_room(mine.room, "participant") + render_template(
+    html = render_room(mine.room, "participant") + render_template(
         "partials/_my_panel.html", me=mine, state=mine.room, oob=True)
+    # Phones told by a beat that they missed a push spread their fetches by this (heartbeat.py).
+    rt.broadcaster.fetch_pace.record("state", time.perf_counter() - started)
+    return html

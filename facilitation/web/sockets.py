@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from .. import runtime_of
+from .. import broadcaster_of, runtime_of
 from ..broadcast import facilitator_room, in_language, person_room, room, table_room
 from ..i18n import chosen_language
 from ..services import contributions as contribution_service
@@ -76,11 +76,14 @@ def register(socketio: SocketIO) -> None:
 
     @socketio.on("disconnect")
     def disconnect(_reason: Any = None) -> dict[str, Any] | None:
+        """A live connection closed. This may run inside a push to someone else (Engine.IO
+        closes a silent phone's connection when something is sent to it), so it only notes
+        the departure; a task of its own counts it out and tells the facilitator."""
         if still_connected(socketio):  # an event named "disconnect", not a disconnection
             return unknown_event()
         actor = actors.pop(request.sid, None)
         if actor is not None and actor.is_participant:
-            presence.connected(runtime_of(current_app), actor.participant_id, -1)
+            broadcaster_of(current_app).departures.note(actor.participant_id)
         return None
 
     @socketio.on("contribute")

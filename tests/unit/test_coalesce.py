@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -160,6 +161,80 @@ def test_a_push_whose_task_starts_late_leaves_at_its_due_time_not_a_window_later
 def test_idle_for_counts_from_the_last_push() -> None:
     pushes = Pushes()
     rooms = batcher(pushes, audience=10)
-    assert rooms.idle_for() > 1000  # nothing pushed yet
+    assert rooms.idle_for() == math.inf  # nothing pushed yet (however long the machine has run)
     rooms.send("w:1", "a")
     assert rooms.idle_for() < 1
+
+
+def test_a_send_that_calls_back_into_the_batcher_does_not_deadlock_and_keeps_order() -> None:
+    """As python-engineio does: a send to a phone past its ping timeout runs the app's
+    disconnect handler inside the send, and a handler may push again, to any room."""
+    pushes = Pushes()
+    calls: list[str] = []
+
+    def emit(to: str, html: str) -> None:
+        pushes.emit(to, html)
+        if html == "<p>card</p>":  # the send that closes a silent phone's connection
+            calls.append("handler")
+            rooms.send("w:1", "<p>after the card</p>")
+            rooms.send("w:1:facilitator", "<p>counts</p>", key="counts")
+
+    rooms = RoomBatcher(emit, lambda _room: 30, start_thread, time.sleep, 0.25)
+    finished = threading.Event()
+
+    def share() -> None:
+        rooms.send("w:1", "<p>card</p>")
+        finished.set()
+
+    threading.Thread(target=share, daemon=True).start()
+    assert finished.wait(WAIT), "a send that called back into the batcher never returned"
+    made = pushes.wait_for(3)
+    assert calls == ["handler"]
+    assert [html for to, html in made if to == "w:1"] == ["<p>card</p>", "<p>after the card</p>"]
+    assert ("w:1:facilitator", "<p>counts</p>") in made
+
+
+def test_a_push_that_never_comes_back_stops_only_its_own_room_until_rescued() -> None:
+    pushes = Pushes()
+    release = threading.Event()
+
+    def emit(to: str, html: str) -> None:
+        if html == "<p>into the void</p>":
+            release.wait(WAIT)  # a send stuck on a dead network or a hung message queue
+        pushes.emit(to, html)
+
+    rooms = RoomBatcher(emit, lambda _room: 30, start_thread, time.sleep, 0.25)
+    start_thread(rooms.send, "w:1", "<p>into the void</p>")
+    time.sleep(0.1)
+    started = time.monotonic()
+    rooms.send("w:1", "<p>waits for its room</p>")  # returns at once, never blocks
+    rooms.send("w:2", "<p>another room</p>")
+    assert time.monotonic() - started < 1
+    assert pushes.made == [("w:2", "<p>another room</p>")]
+    assert rooms.stuck(after=5.0) == []
+    time.sleep(0.3)
+    [stuck] = rooms.stuck(after=0.2)
+    assert (stuck.room, stuck.waiting) == ("w:1", 1)
+    assert stuck.pushing_for is not None and stuck.pushing_for >= 0.2
+    assert "release.wait" in stuck.where  # where the stuck push is waiting
+    rooms.rescue("w:1")
+    assert pushes.wait_for(2)[1] == ("w:1", "<p>waits for its room</p>")
+    release.set()  # the stuck push comes back late: it leaves, then finds the room not its own
+    pushes.wait_for(3)
+    rooms.send("w:1", "<p>and the room goes on</p>")
+    assert pushes.wait_for(4)[3] == ("w:1", "<p>and the room goes on</p>")
+
+
+def test_a_fragment_that_fails_to_render_is_left_out_and_reported() -> None:
+    pushes = Pushes()
+    lost: list[str] = []
+
+    def broken() -> str:
+        raise RuntimeError("a template error")
+
+    rooms = RoomBatcher(pushes.emit, lambda _room: 30, start_thread, time.sleep, 0.25,
+                        lost=lost.append)
+    rooms.send("w:1", broken, key="panel")
+    rooms.send("w:1", "<p>next</p>")
+    assert pushes.wait_for(2) == [("w:1", ""), ("w:1", "<p>next</p>")]
+    assert lost == ["w:1"]

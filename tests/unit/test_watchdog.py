@@ -1,0 +1,44 @@
+"""The watchdog logs a stuck room once, with what is stuck, and rescues it every time."""
+
+from __future__ import annotations
+
+import logging
+
+from facilitation.coalesce import Stuck
+from facilitation.watchdog import Watchdog
+
+
+class Queue:
+    """A queue of live work with one stuck room until it is rescued."""
+
+    def __init__(self) -> None:
+        self.rescued: list[str] = []
+        self.stuck_now = [Stuck("w:7@en", 3, 6.5, 6.4, 'File "emit.py", line 9, in send')]
+
+    def stuck(self, after: float) -> list[Stuck]:
+        found, self.stuck_now = self.stuck_now, []
+        return found
+
+    def rescue(self, to: str) -> None:
+        self.rescued.append(to)
+
+
+def test_a_stuck_room_is_logged_loudly_with_where_and_rescued(caplog) -> None:
+    queue = Queue()
+    watchdog = Watchdog([queue])
+    with caplog.at_level(logging.ERROR):
+        assert [s.room for s in watchdog.check()] == ["w:7@en"]
+        assert watchdog.check() == []  # rescued: nothing stuck any more
+        queue.stuck_now = [Stuck("w:7@en", 1, 5.2, None, "")]
+        watchdog.check()  # stuck again soon after
+    assert queue.rescued == ["w:7@en", "w:7@en"]
+    first, second = (record.getMessage() for record in caplog.records)
+    assert first.startswith("LIVE UPDATES STUCK: 3 fragment(s) for room w:7@en have waited 6.5 s")
+    assert "has not come back for 6.4 s" in first and 'File "emit.py", line 9' in first
+    assert second == "Pushes to room w:7@en were stuck again (1 waiting); started a new push"
+
+
+def test_a_timer_that_never_fired_is_described_as_such() -> None:
+    text = Stuck("w:1:facilitator@cy", 2, 7.0, None, "").describe()
+    assert text == ("2 fragment(s) for room w:1:facilitator@cy have waited 7.0 s: no push "
+                    "was under way and none was due (its timer never fired)")
