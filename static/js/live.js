@@ -89,6 +89,7 @@
   function applyFragments(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
+    takeBeats(template.content);
     var oldPhase = document.getElementById("phase-panel");
     var before = oldPhase ? oldPhase.dataset.phase + "/" + oldPhase.dataset.activity : "";
     var newCards = 0;
@@ -98,6 +99,7 @@
       var incoming = parseInt(el.dataset.version || "", 10);
       var current = parseInt(target.dataset.version || "", 10);
       if (!isNaN(incoming) && !isNaN(current) && incoming < current) { el.remove(); return; }
+      if (sameAsShown(el, target)) { el.remove(); return; }
       if ((el.getAttribute("hx-swap-oob") || "").indexOf("beforeend") === 0) {
         Array.prototype.slice.call(el.children).forEach(function (child) {
           if (child.id && document.getElementById(child.id)) { child.remove(); }
@@ -120,6 +122,69 @@
     }
     if (newCards) { announceNewCards(newCards); }
   }
+
+  /* What the page already shows is not drawn again: a resync after connecting would
+     otherwise redraw the whole view the server just rendered (a flash, a layout shift and
+     seconds of work on an old phone). Form tokens differ between two renders of the same
+     form, so they are left out of the comparison. */
+  function withoutTokens(markup) { return markup.replace(/(name="csrf_token" value=")[^"]*"/g, "$1\""); }
+
+  function sameAsShown(el, target) {
+    var spec = el.getAttribute("hx-swap-oob") || "true";
+    if (spec !== "true" && spec !== "outerHTML") { return false; }
+    return withoutTokens(el.outerHTML) === withoutTokens(target.outerHTML);
+  }
+
+  /* ---- an honest connection state ----
+     The server sends every workshop room a numbered beat every few seconds, through the
+     same path as every other push (facilitation/heartbeat.py). The page says "Connected"
+     only while pushes arrive: after three beats of silence it says it is reconnecting,
+     reconnects and fetches the whole view again. A number skipped means a push was missed:
+     the page fetches its view again, after a random moment of up to data-spread ms in a big
+     room. */
+  var beatEvery = parseFloat(body.dataset.beatEvery || "0") * 1000;
+  var silenceAllowed = 3 * beatEvery + 1000 + Math.random() * beatEvery;
+  var lastHeard = Date.now();
+  var lastTick = Date.now();
+  var beats = {};
+
+  function takeBeats(root) {
+    Array.prototype.slice.call(root.querySelectorAll("template[data-beat]")).forEach(function (beat) {
+      var parts = beat.dataset.beat.split(":");
+      var number = parseInt(parts[1], 10);
+      var last = beats[parts[0]];
+      if (last !== undefined && number > last + 1) {
+        window.setTimeout(resync, Math.random() * (parseInt(beat.dataset.spread, 10) || 0));
+      }
+      beats[parts[0]] = number;
+      beat.remove();
+    });
+  }
+
+  function watchSilence() {
+    var now = Date.now();
+    var frozenFor = now - lastTick - 1000;
+    lastTick = now;
+    if (!beatEvery || !socket.connected) { return; }
+    if (frozenFor > 4000) {
+      // This page was asleep (a locked screen, a tab in the background). If it slept past
+      // the server's patience its connection is gone: go at once. Otherwise what waited
+      // for it arrives now; give that a beat before deciding.
+      var engine = socket.io.engine;
+      var patience = engine ? engine.pingInterval + engine.pingTimeout : 45000;
+      lastHeard = frozenFor > patience ? 0 : Math.max(lastHeard, now - silenceAllowed + beatEvery + 2000);
+    }
+    if (now - lastHeard > silenceAllowed) {
+      lastHeard = now;
+      setConnection("reconnecting", W.reconnecting);
+      socket.io.engine.close(); // reconnects as any lost connection does, then resyncs
+    }
+  }
+
+  window.setInterval(watchSilence, 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { watchSilence(); }
+  });
 
   /* A section someone opened (or closed) stays so when a push redraws it. A disclosure is
      known by its nearest identified container, its class and its place among its kind. */
@@ -324,6 +389,8 @@
 
   socket.on("connect", function () {
     everConnected = true;
+    beats = {};
+    lastHeard = Date.now();
     setConnection("connected", W.connected);
     resync().then(flushOutbox);
   });
@@ -335,6 +402,7 @@
     setConnection("reconnecting", W.reconnecting);
   });
   socket.on("fragment", function (html) {
+    lastHeard = Date.now();
     applyFragments(html);
     if (document.querySelector("[data-workshop-deleted]")) { forgetWorkshop(); }
   });
