@@ -1,16 +1,19 @@
-"""A lean participant for load tests: HTTP join and a raw Engine.IO/WebSocket connection.
+"""A lean participant for load tests: HTTP join and a raw Engine.IO connection, over
+WebSocket (``Participant``) or HTTP long-polling (``PollingParticipant``).
 
 A python-socketio ``AsyncClient`` per simulated phone costs about twice the server's CPU per
 delivery, so a generator built from it measures itself. This speaks the same wire protocol
-(Engine.IO 4 over WebSocket, Socket.IO 5 packets) with as little work as possible: it answers
-pings, sends events with acknowledgement ids and hands each pushed frame's bytes to a callback
-unparsed. Loopback only: it connects to 127.0.0.1 and nothing else.
+(Engine.IO 4, Socket.IO 5 packets) with as little work as possible: it answers pings, sends
+events with acknowledgement ids and hands each pushed frame's bytes to a callback unparsed.
+Either kind can ``sleep`` (read nothing, answer nothing, as a locked phone) and ``wake``.
+Loopback only: it connects to 127.0.0.1 and nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
@@ -85,6 +88,7 @@ class Participant(asyncio.Protocol):
         self.connected = asyncio.Event()
         self.refused: str | None = None
         self.closed = False
+        self.asleep = False
         self._transport: asyncio.Transport | None = None
         self._buffer = bytearray()
         self._upgraded = False
@@ -108,6 +112,24 @@ class Participant(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
+
+    def sleep(self) -> None:
+        """Read nothing and answer nothing; the socket stays open (a locked screen)."""
+        self.asleep = True
+        if self._transport is not None and not self.closed:
+            self._transport.pause_reading()
+
+    def wake(self) -> None:
+        """Read again: whatever waited arrives, or the close the server sent meanwhile."""
+        self.asleep = False
+        if self._transport is not None and not self.closed:
+            self._transport.resume_reading()
+
+    def abandon(self) -> None:
+        """Drop the connection without a word (it was left behind out of range)."""
+        self.closed = True
+        if self._transport is not None:
+            self._transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -214,3 +236,143 @@ class Participant(asyncio.Protocol):
             self._write_frame(0x88, b"")
             self.closed = True
             self._transport.close()
+
+
+class PollingParticipant:
+    """One phone's live connection over HTTP long-polling, as a browser behind a proxy that
+    blocks WebSockets keeps it: one request waiting for pushes at all times, one request per
+    packet it sends. Same interface as ``Participant``."""
+
+    def __init__(self, port: int, code: str, cookies: dict[str, str], on_push: OnFrame) -> None:
+        self.port = port
+        self.code = code
+        self.cookies = cookies
+        self.on_push = on_push
+        self.acks: dict[int, asyncio.Future] = {}
+        self.next_ack = 0
+        self.refused: str | None = None
+        self.closed = False
+        self.asleep = False
+        self._awake = asyncio.Event()
+        self._awake.set()
+        self._sid = ""
+        self._poller: asyncio.Task | None = None
+        self._sending: set[asyncio.Task] = set()  # asyncio keeps only weak references
+
+    def _in_background(self, request) -> None:  # noqa: ANN001 - a coroutine
+        task = asyncio.create_task(self._quietly(request))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    def _path(self) -> str:
+        query = f"EIO=4&transport=polling&t={os.urandom(4).hex()}"
+        return f"/socket.io/?{query}" + (f"&sid={self._sid}" if self._sid else "")
+
+    async def connect(self, timeout: float = 30.0) -> None:
+        status, _, body = await asyncio.wait_for(
+            http(self.port, "GET", self._path(), dict(self.cookies)), timeout)
+        if status != 200 or not body.startswith(b"0"):
+            raise HttpError(f"handshake answered {status}")
+        self._sid = json.loads(body[1:])["sid"]
+        await self._post("40" + json.dumps({"workshop": self.code}))
+        connected = asyncio.get_running_loop().create_future()
+        self._poller = asyncio.create_task(self._poll(connected))
+        await asyncio.wait_for(connected, timeout)
+        if self.refused:
+            raise HttpError("connection refused: " + self.refused)
+
+    async def _post(self, *packets: str) -> None:
+        await http_body(self.port, "POST", self._path(), self.cookies,
+                        "\x1e".join(packets).encode(), "text/plain;charset=UTF-8")
+
+    async def _poll(self, connected: asyncio.Future) -> None:
+        try:
+            while not self.closed:
+                await self._awake.wait()
+                status, _, body = await http(self.port, "GET", self._path(), dict(self.cookies))
+                await self._awake.wait()  # a phone asleep reads nothing until it wakes
+                if status != 200:
+                    break  # the server let this session go
+                for packet in body.split(b"\x1e"):
+                    if packet.startswith(b"40"):
+                        if not connected.done():
+                            connected.set_result(None)
+                    elif packet.startswith(b"44"):
+                        self.refused = packet.decode(errors="replace")
+                        if not connected.done():
+                            connected.set_result(None)
+                    elif packet.startswith(b"42"):
+                        self.on_push(packet[1:])
+                    elif packet.startswith(b"43"):
+                        end = packet.index(b"[")
+                        future = self.acks.pop(int(packet[2:end]), None)
+                        if future is not None and not future.done():
+                            future.set_result(packet[end:])
+                    elif packet == b"2":
+                        self._in_background(self._post("3"))
+                    elif packet == b"1":
+                        self.closed = True
+        except (OSError, HttpError, ValueError):
+            pass
+        finally:
+            self.closed = True
+            if not connected.done():
+                self.refused = self.refused or "closed before connecting"
+                connected.set_result(None)
+            for future in self.acks.values():
+                if not future.done():
+                    future.set_exception(ConnectionError("closed"))
+
+    @staticmethod
+    async def _quietly(request) -> None:  # noqa: ANN001 - a coroutine
+        with contextlib.suppress(OSError, HttpError, ValueError):
+            await request
+
+    def emit(self, event: str, data: object) -> asyncio.Future:
+        """Send an event with an acknowledgement id; the future gets the ack's raw bytes."""
+        self.next_ack += 1
+        future = asyncio.get_running_loop().create_future()
+        self.acks[self.next_ack] = future
+        packet = f"42{self.next_ack}" + json.dumps([event, data], separators=(",", ":"))
+        self._in_background(self._post(packet))
+        return future
+
+    def sleep(self) -> None:
+        self.asleep = True
+        self._awake.clear()
+
+    def wake(self) -> None:
+        self.asleep = False
+        self._awake.set()
+
+    def abandon(self) -> None:
+        self.closed = True
+        self._awake.set()
+        if self._poller is not None:
+            self._poller.cancel()
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self._quietly(self._post("1"))
+        if self._poller is not None:
+            self._poller.cancel()
+
+
+async def http_body(port: int, method: str, path: str, cookies: dict[str, str], body: bytes,
+                    content_type: str) -> tuple[int, bytes, bytes]:
+    """One HTTP/1.1 request with a raw body on its own connection."""
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: close",
+                f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+        if cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        raw = await reader.read()
+    finally:
+        writer.close()
+    headers, _, content = raw.partition(b"\r\n\r\n")
+    if not headers:
+        raise HttpError("no answer")
+    return int(headers.split(b" ", 2)[1]), headers, content

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # push window (0.25 s) or a whole-room board's pace (1 s), plus a busy server's lateness.
 STUCK_AFTER = 5.0
 CHECK_EVERY = 1.0
-# The same room stuck again soon after is logged in one line, not with its stack again.
+# A room stuck again is logged at most once this often, in one line.
 QUIET_FOR = 60.0
 
 Sleep = Callable[[float], None]
@@ -46,7 +46,7 @@ class Watchdog:
         self.watched = list(watched)
         self.stuck_after = stuck_after
         self.rescued = 0
-        self._logged: dict[str, float] = {}
+        self._logged: dict[str, tuple[float, int]] = {}  # room: last logged, rescued since
 
     def check(self) -> list[Stuck]:
         """Log and rescue whatever is stuck now; returns what was found."""
@@ -73,14 +73,21 @@ class Watchdog:
                 failing = True
 
     def _report(self, stuck: Stuck) -> None:
+        """The first time a room is stuck: its whole story. After that at most a line a
+        minute, with how many more times it was rescued meanwhile (a hung message queue
+        would otherwise log every few seconds)."""
         now = time.monotonic()
         if len(self._logged) > 1000:
-            self._logged = {room: at for room, at in self._logged.items() if now - at < QUIET_FOR}
-        last = self._logged.get(stuck.room)
-        self._logged[stuck.room] = now
+            self._logged = {room: seen for room, seen in self._logged.items()
+                            if now - seen[0] < QUIET_FOR}
+        last, quietly = self._logged.get(stuck.room, (None, 0))
         if last is not None and now - last < QUIET_FOR:
-            log.error("Pushes to room %s were stuck again (%d waiting); started a new push",
-                      stuck.room, stuck.waiting)
+            self._logged[stuck.room] = (last, quietly + 1)
             return
-        log.error("LIVE UPDATES STUCK: %s. Started a new push for that room; nothing was "
-                  "restarted.", stuck.describe())
+        self._logged[stuck.room] = (now, 0)
+        if last is None:
+            log.error("LIVE UPDATES STUCK: %s. Started a new push for that room; nothing was "
+                      "restarted.", stuck.describe())
+        else:
+            log.error("Pushes to room %s were stuck again (%d waiting); rescued %d time(s) "
+                      "since the last report", stuck.room, stuck.waiting, quietly + 1)

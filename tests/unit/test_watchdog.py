@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from facilitation import watchdog as watchdog_module
 from facilitation.coalesce import Stuck
 from facilitation.watchdog import Watchdog
 
@@ -23,19 +24,28 @@ class Queue:
         self.rescued.append(to)
 
 
-def test_a_stuck_room_is_logged_loudly_with_where_and_rescued(caplog) -> None:
+def test_a_stuck_room_is_logged_loudly_once_with_where_and_rescued_every_time(
+        caplog, monkeypatch) -> None:
     queue = Queue()
     watchdog = Watchdog([queue])
+    clock = [1000.0]
+    monkeypatch.setattr(watchdog_module.time, "monotonic", lambda: clock[0])
     with caplog.at_level(logging.ERROR):
         assert [s.room for s in watchdog.check()] == ["w:7@en"]
         assert watchdog.check() == []  # rescued: nothing stuck any more
-        queue.stuck_now = [Stuck("w:7@en", 1, 5.2, None, "")]
-        watchdog.check()  # stuck again soon after
-    assert queue.rescued == ["w:7@en", "w:7@en"]
+        for _ in range(10):  # stuck again and again, as behind a hung message queue
+            clock[0] += 5
+            queue.stuck_now = [Stuck("w:7@en", 1, 5.2, None, "")]
+            watchdog.check()
+        clock[0] += 15  # more than a minute after the first report
+        queue.stuck_now = [Stuck("w:7@en", 2, 5.1, None, "")]
+        watchdog.check()
+    assert queue.rescued == ["w:7@en"] * 12
     first, second = (record.getMessage() for record in caplog.records)
     assert first.startswith("LIVE UPDATES STUCK: 3 fragment(s) for room w:7@en have waited 6.5 s")
     assert "has not come back for 6.4 s" in first and 'File "emit.py", line 9' in first
-    assert second == "Pushes to room w:7@en were stuck again (1 waiting); started a new push"
+    assert second == ("Pushes to room w:7@en were stuck again (2 waiting); rescued 11 time(s) "
+                      "since the last report")
 
 
 def test_a_timer_that_never_fired_is_described_as_such() -> None:
