@@ -9,6 +9,7 @@ from ..i18n import LANGUAGES
 from ..services import workshops as workshop_service
 from ..services.access import normalise_code
 from ..services.errors import NotFound
+from . import participant
 from .identity import remember_facilitator
 
 bp = Blueprint("home", __name__)
@@ -34,8 +35,9 @@ def join_by_code():  # noqa: ANN201
 
 @bp.get("/j/<code>")
 def short_join(code: str):  # noqa: ANN201
-    """The short link inside the QR code."""
-    return redirect(url_for("participant.join", code=normalise_code(code)))
+    """The short link inside the QR code: the join page itself, with no redirect first (a
+    round trip costs a phone on poor Wi-Fi most of a second)."""
+    return participant.join(normalise_code(code))
 
 
 @bp.get("/start")

@@ -129,10 +129,16 @@
      form, so they are left out of the comparison. */
   function withoutTokens(markup) { return markup.replace(/(name="csrf_token" value=")[^"]*"/g, "$1\""); }
 
+  function markupOf(element) {
+    var copy = element.cloneNode(true);
+    copy.removeAttribute("hx-swap-oob"); // htmx drops it from what it swaps in
+    return withoutTokens(copy.outerHTML);
+  }
+
   function sameAsShown(el, target) {
     var spec = el.getAttribute("hx-swap-oob") || "true";
     if (spec !== "true" && spec !== "outerHTML") { return false; }
-    return withoutTokens(el.outerHTML) === withoutTokens(target.outerHTML);
+    return markupOf(el) === markupOf(target);
   }
 
   /* ---- an honest connection state ----
@@ -143,6 +149,8 @@
      the page fetches its view again, after a random moment of up to data-spread ms in a big
      room. */
   var beatEvery = parseFloat(body.dataset.beatEvery || "0") * 1000;
+  // How long the server waits for a silent page before letting its connection go.
+  var patience = parseFloat(body.dataset.patience || "45") * 1000;
   var silenceAllowed = 3 * beatEvery + 1000 + Math.random() * beatEvery;
   var lastHeard = Date.now();
   var lastTick = Date.now();
@@ -170,8 +178,6 @@
       // This page was asleep (a locked screen, a tab in the background). If it slept past
       // the server's patience its connection is gone: go at once. Otherwise what waited
       // for it arrives now; give that a beat before deciding.
-      var engine = socket.io.engine;
-      var patience = engine ? engine.pingInterval + engine.pingTimeout : 45000;
       lastHeard = frozenFor > patience ? 0 : Math.max(lastHeard, now - silenceAllowed + beatEvery + 2000);
     }
     if (now - lastHeard > silenceAllowed) {

@@ -76,7 +76,9 @@ CONTROL = r"/w/{code}/facilitate"
 HTTP_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/"): Route(everyone(OK)),
     ("POST", "/join"): Route(everyone(to(JOIN_PAGE)), form={"code": "{code}"}),
-    ("GET", "/j/<code>"): Route(everyone(to(JOIN_PAGE))),
+    # The QR code's short link is the join page itself (no redirect on a slow network).
+    ("GET", "/j/<code>"): Route({STRANGER: OK, PARTICIPANT_A: to(ROOM),
+                                 PARTICIPANT_B: OK, FACILITATOR_A: to(CONTROL)}),
     ("GET", "/start"): Route(everyone(OK)),
     # Anyone may start a workshop of their own; it touches no other.
     ("POST", "/start"): Route(everyone(to(r"/w/[A-Z0-9]+/define")),
