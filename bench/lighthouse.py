@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "12.8.2"
@@ -63,12 +66,6 @@ def lighthouse() -> Path:
         subprocess.run(["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund",
                         f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True, timeout=600)
     return binary
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Workshop:

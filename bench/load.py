@@ -23,10 +23,8 @@ import functools
 import json
 import os
 import re
-import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit  # noqa: E402
 from wire import CSRF, HttpError, Participant, http, join_workshop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +45,6 @@ ACTIVITY = "arrival-hopes"
 MARK = re.compile(rb"bm(\d+)z")
 CONNECT_CAP = 300.0  # seconds to bring everyone in before the run is abandoned
 DRAIN_CAP = 10.0  # seconds to wait for the last deliveries after the last send
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -73,37 +71,6 @@ class Result:
     generator_cpu_pct: float
     deliveries_per_s: float
     machine_load: float
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def raise_fd_limit() -> None:
-    """Thousands of sockets need thousands of file descriptors."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def percentile(ordered: list[float], share: float) -> float:
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:

@@ -32,12 +32,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit  # noqa: E402
 from wire import CSRF, HttpError, Participant, PollingParticipant, http, join_workshop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +56,6 @@ MARK = re.compile(rb"sk(\d+)z")
 BEAT = re.compile(rb'data-beat=\\?"(\w+):(\d+)')
 CONNECT_CAP = 300.0
 DRAIN = 10.0  # seconds after the last card for the last deliveries and wake-ups
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -78,28 +76,6 @@ class Result:
     view_fetches: int
     server_cpu_pct: float
     server_peak_mb: float
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def percentile(ordered: list[float], share: float) -> float:
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 @dataclass
@@ -383,10 +359,7 @@ def print_row(values: dict) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_fd_limit()
     workdir = Path(tempfile.mkdtemp(prefix="appreciate-soak-"))
     results: dict[str, list[Result]] = {}
     print(" | ".join(COLUMNS), flush=True)
