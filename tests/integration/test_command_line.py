@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import stat
@@ -80,3 +81,16 @@ def test_schema_is_migrated_to_head(app) -> None:
     with runtime_of(app).store.engine.connect() as connection:
         version = connection.exec_driver_sql("select version_num from alembic_version").scalar()
     assert version == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_a_timing_setting_that_makes_no_sense_is_refused_in_plain_words(tmp_path: Path) -> None:
+    for variable, value, says in (
+            ("APPRECIATE_PING_TIMEOUT", "abc", "must be a number of seconds, not 'abc'"),
+            ("APPRECIATE_HEARTBEAT_EVERY", "0", "must be from 0.1 to 3600 seconds, not '0'"),
+            ("APPRECIATE_PING_INTERVAL", "nan", "must be from 0.1 to 3600 seconds, not 'nan'"),
+            ("APPRECIATE_PUSH_WINDOW", "-1", "must be from 0 to 3600 seconds, not '-1'")):
+        result = subprocess.run([sys.executable, str(ROOT / "app.py"), "plans",
+                                 "--data-dir", str(tmp_path)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=60, env={**os.environ, variable: value})
+        assert result.returncode == 2, variable
+        assert f"{variable} {says}" in result.stdout + result.stderr
