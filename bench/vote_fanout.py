@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitation import create_app, runtime_of  # noqa: E402
-from facilitation.broadcast import facilitator_room  # noqa: E402
+from facilitation.live.rooms import facilitator_room  # noqa: E402
 from facilitation.services import contributions, dreams, votes  # noqa: E402
 from facilitation.services import workshops as workshop_service  # noqa: E402
 from facilitation.services.access import Actor  # noqa: E402

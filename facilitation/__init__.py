@@ -11,10 +11,11 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import collector, i18n
 from . import config as settings
-from .broadcast import SocketBroadcaster
-from .coalesce import DELIVERY_BUDGET
+from . import i18n
+from .live import collector
+from .live.broadcast import SocketBroadcaster
+from .live.coalesce import DELIVERY_BUDGET
 from .plans import load_plans
 from .services import Runtime, lifecycle, presence
 from .services.limits import Limits

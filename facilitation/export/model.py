@@ -28,7 +28,6 @@ from .. import cycle
 from ..plans import Activity, InterviewQuestion, Plan
 from ..services import Runtime
 from ..services.errors import Invalid, NotFound
-from ..services.workshops import plan_for
 from ..store.models import (
     ActionTeam,
     ActionTeamMember,
@@ -217,7 +216,7 @@ def build_report(rt: Runtime, workshop_id: int, audience: str = "full") -> Repor
         workshop = db.get(Workshop, workshop_id)
         if workshop is None:
             raise NotFound("This workshop no longer exists.")
-        plan = plan_for(rt, workshop.plan_name)
+        plan = rt.plan_for(workshop.plan_name)
         return _Builder(db, workshop, plan, audience).report()
 
 

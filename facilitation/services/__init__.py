@@ -9,11 +9,12 @@ from typing import Protocol
 
 from ..plans import Plan
 from ..store import Store
+from .errors import NotFound
 from .limits import Limits
 
 
 class Broadcaster(Protocol):
-    """What the services need from the live layer; facilitation.broadcast provides it."""
+    """What the services need from the live layer; facilitation.live.broadcast provides it."""
 
     def contribution_added(self, workshop_id: int, contribution_id: int) -> None: ...
 
@@ -44,3 +45,11 @@ class Runtime:
     plans: dict[str, Plan]
     broadcaster: Broadcaster
     limits: Limits = field(default_factory=Limits)
+
+    def plan_for(self, name: str) -> Plan:
+        """The plan called ``name``; raises NotFound, in words, if the plans folder no
+        longer has it."""
+        try:
+            return self.plans[name]
+        except KeyError:
+            raise NotFound("There is no workshop plan called %(name)r.", name=name) from None

@@ -16,7 +16,6 @@ from ..store.models import ActivityState, utcnow
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Conflict, Invalid, NotFound
-from .workshops import plan_for
 
 MAX_ADD_SECONDS = 24 * 60 * 60  # one step; the total has no cap
 
@@ -72,7 +71,7 @@ def _current(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Activity
     workshop = db.get(Workshop, actor.workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
-    activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+    activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
     if activity is None:
         raise Conflict("There is no activity running, so there is no timer to change.")
     return workshop, settings_for(db, workshop.id, activity.key), activity.minutes

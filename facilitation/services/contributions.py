@@ -12,7 +12,6 @@ from .access import Actor, require_member
 from .errors import Conflict, NotFound
 from .once import author_name, client_id_of, refuse_if_locked, store_once
 from .text import clean
-from .workshops import plan_for
 
 
 def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
@@ -30,7 +29,7 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
         workshop = db.get(Workshop, actor.workshop_id)
         if workshop is None:
             raise NotFound("This workshop no longer exists.")
-        activity = plan_for(rt, workshop.plan_name).activity(str(activity_key or ""))
+        activity = rt.plan_for(workshop.plan_name).activity(str(activity_key or ""))
         if not cycle.phase(workshop.phase).open_for_contributions:
             raise Conflict("The room is not collecting contributions right now. "
                            "Your text is kept here until it is.")

@@ -34,7 +34,6 @@ from .once import client_id_of, open_activity, store_once
 from .stories import room_stories
 from .text import clean
 from .votes import dots_per_person, tallies, voters
-from .workshops import plan_for
 
 
 class EditConflict(Conflict):
@@ -295,7 +294,7 @@ def add_area(rt: Runtime, actor: Actor, name: object) -> None:
     name = clean(name, "area_name", "The area's name")
     with rt.store.transaction() as db:
         workshop = db.get(Workshop, actor.workshop_id)
-        plan = plan_for(rt, workshop.plan_name)
+        plan = rt.plan_for(workshop.plan_name)
         stored = _materialise(db, workshop.id, plan)
         if any(a.name.lower() == name.lower() for a in stored):
             raise Invalid("There is already an area called “%(name)s”.", name=name)
@@ -312,7 +311,7 @@ def rename_area(rt: Runtime, actor: Actor, ref: object, name: object) -> None:
     name = clean(name, "area_name", "The area's name")
     with rt.store.transaction() as db:
         workshop = db.get(Workshop, actor.workshop_id)
-        _area(db, workshop.id, plan_for(rt, workshop.plan_name), ref).name = name
+        _area(db, workshop.id, rt.plan_for(workshop.plan_name), ref).name = name
         workshop.version += 1
     rt.broadcaster.workshop_changed(actor.workshop_id)
 
@@ -322,7 +321,7 @@ def remove_area(rt: Runtime, actor: Actor, ref: object) -> None:
     require_facilitator(actor)
     with rt.store.transaction() as db:
         workshop = db.get(Workshop, actor.workshop_id)
-        plan = plan_for(rt, workshop.plan_name)
+        plan = rt.plan_for(workshop.plan_name)
         area = _area(db, workshop.id, plan, ref)
         if len(_stored_areas(db, workshop.id, area.activity_key)) == 1:
             raise Invalid("Keep at least one area. You can rename this one instead.")

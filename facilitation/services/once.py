@@ -22,7 +22,6 @@ from ..store.models import ActivityState
 from . import Runtime
 from .access import Actor
 from .errors import Conflict, Invalid, NotFound
-from .workshops import plan_for
 
 # What a browser may use as the idempotency key of something it sends.
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -66,7 +65,7 @@ def open_activity(db: Session, rt: Runtime, actor: Actor, kind: str, moved_on: s
     workshop = db.get(Workshop, actor.workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
-    plan = plan_for(rt, workshop.plan_name)
+    plan = rt.plan_for(workshop.plan_name)
     activity = plan.activity(workshop.activity_key)
     if (activity is None or activity.kind != kind
             or not cycle.phase(workshop.phase).open_for_contributions):

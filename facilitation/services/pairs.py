@@ -23,7 +23,6 @@ from . import Runtime, seating
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .presence import present_ids
-from .workshops import plan_for
 
 PAIRS_PER_TABLE = 4
 _random = random.SystemRandom()
@@ -94,7 +93,7 @@ def _interview_key(db: Session, rt: Runtime, workshop_id: int) -> str:
     workshop = db.get(Workshop, workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
-    activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+    activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
     if activity is None or activity.kind != "interview":
         raise Conflict("Pairs are made during an interview activity.")
     return activity.key

@@ -26,7 +26,6 @@ from . import Runtime
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean
-from .workshops import plan_for
 
 SCALE = (1, 2, 3, 4, 5)
 SCALE_WORDS = {1: N_("Not at all"), 2: N_("A little"), 3: N_("Somewhat"), 4: N_("Mostly"),
@@ -118,7 +117,7 @@ def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseRespon
                 workshop = db.get(Workshop, actor.workshop_id)
                 if workshop is None:
                     raise NotFound("This workshop no longer exists.")
-                activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+                activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
                 if (activity is None or activity.kind != "pulse"
                         or not cycle.phase(workshop.phase).open_for_contributions):
                     raise Conflict("The check-out is not open right now.")

@@ -38,7 +38,6 @@ from .pulse import PulseResults, my_response, pulse_results
 from .stories import StoryView, pending_quotes, room_stories, stories_for_member
 from .themes import Board, BoardItem, board, decided_signatures
 from .votes import VOTE_KINDS, Ballot, ballot
-from .workshops import plan_for
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def layout(rt: Runtime, workshop_id: int) -> Layout:
         workshop = db.get(Workshop, workshop_id)
         if workshop is None:
             raise NotFound("This workshop no longer exists.")
-        activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+        activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
         joined = db.scalar(select(func.count()).where(
             Participant.workshop_id == workshop_id)) or 0
         return Layout(seating.uses_tables(workshop.seating, joined),
@@ -166,7 +165,7 @@ def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD
     workshop = db.get(Workshop, workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
-    plan = plan_for(rt, workshop.plan_name)
+    plan = rt.plan_for(workshop.plan_name)
     activity = plan.activity(workshop.activity_key)
     joined, present = db.execute(
         select(func.count(), func.coalesce(func.sum(

@@ -12,7 +12,6 @@ cards. In Discover's interviews, pairs are formed within each table (services.pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,9 +20,6 @@ from ..store import Contribution, Participant, Workshop
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
-
-if TYPE_CHECKING:
-    from .room import RoomState
 
 TABLE_SIZE = 8
 AUTO_FROM = 40  # five tables' worth: beyond this one shared wall stops being readable
@@ -118,13 +114,14 @@ def table_cards(db: Session, workshop_id: int, activity_key: str,
     return list(db.scalars(wall_cards(workshop_id, activity_key).where(at_table)))
 
 
-def cards_by_table(rt: Runtime, state: RoomState) -> dict[str | None, list[Contribution]]:
+def cards_by_table(rt: Runtime, workshop_id: int,
+                   activity_key: str | None) -> dict[str | None, list[Contribution]]:
     """The wall's cards grouped by table, in one query; None holds the room-wide ones."""
     tables: dict[str | None, list[Contribution]] = {}
-    if state.activity is None:
+    if activity_key is None:
         return tables
     with rt.store.reading() as db:
-        for card in db.scalars(wall_cards(state.workshop.id, state.activity.key)):
+        for card in db.scalars(wall_cards(workshop_id, activity_key)):
             tables.setdefault(card.table_label, []).append(card)
     return tables
 

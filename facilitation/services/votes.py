@@ -23,7 +23,6 @@ from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .workshops import plan_for
 
 DEFAULT_DOTS = 3
 MAX_DOTS = 10
@@ -104,7 +103,7 @@ def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, Ac
     workshop = db.get(Workshop, actor.workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
-    activity = plan_for(rt, workshop.plan_name).activity(workshop.activity_key)
+    activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
     if (activity is None or activity.kind not in VOTE_KINDS
             or not cycle.phase(workshop.phase).open_for_contributions):
         raise Conflict("There is no vote running right now.")

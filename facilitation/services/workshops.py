@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import cycle
-from ..plans import Plan
 from ..store import Participant, Workshop
 from . import Runtime, seating
 from .access import (
@@ -23,17 +22,9 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean
 
 
-def plan_for(rt: Runtime, name: str) -> Plan:
-    """The plan called ``name``; a clear error if the plans folder no longer has it."""
-    try:
-        return rt.plans[name]
-    except KeyError:
-        raise NotFound("There is no workshop plan called %(name)r.", name=name) from None
-
-
 def create(rt: Runtime, plan_name: str, title: str | None = None) -> tuple[Workshop, str]:
     """Start a workshop from a plan; returns it with the facilitator's secret key (shown once)."""
-    plan = plan_for(rt, plan_name)
+    plan = rt.plan_for(plan_name)
     title = clean(title, "title", "The title", required=False) or plan.title
     key = new_facilitator_key()
     for _attempt in range(20):
@@ -101,7 +92,7 @@ def move(rt: Runtime, actor: Actor, direction: str) -> str:
             target = cycle.step(workshop.phase, direction)
         except cycle.CycleError as exc:
             raise Conflict(exc.text, **exc.params) from None
-        first = plan_for(rt, workshop.plan_name).first_activity(target)
+        first = rt.plan_for(workshop.plan_name).first_activity(target)
         workshop.phase = target
         workshop.activity_key = first.key if first else None
         workshop.version += 1
@@ -114,7 +105,7 @@ def choose_activity(rt: Runtime, actor: Actor, activity_key: str) -> None:
     require_facilitator(actor)
     with rt.store.transaction() as db:
         workshop = _locked(db, actor.workshop_id)
-        activity = plan_for(rt, workshop.plan_name).activity(str(activity_key or ""))
+        activity = rt.plan_for(workshop.plan_name).activity(str(activity_key or ""))
         if activity is None or activity.phase != workshop.phase:
             raise Invalid("Choose one of this phase's activities.")
         workshop.activity_key = activity.key

@@ -8,7 +8,8 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from .. import big_room, cycle
+from .. import cycle
+from ..live.fragments import PHONE_SHOWS
 from ..services import seating, stories
 from . import (
     deliver,
@@ -81,5 +82,5 @@ def register(app: Flask, socketio: SocketIO) -> None:
         format_clock_words=_clock_words, sharing_levels=stories.SHARING,
         composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field,
         table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
-        phone_shows=big_room.PHONE_SHOWS,
+        phone_shows=PHONE_SHOWS,
         **method_globals())

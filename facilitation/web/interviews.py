@@ -41,7 +41,7 @@ def me(code: str):  # noqa: ANN201
     part = request.args.get("part", "")
     part = part if part in PARTS else WHOLE_PANEL
     html = render_template(PARTS[part], me=view, state=view.room, oob=False)
-    # A big room's phones spread these fetches by how long they take (big_room.FetchPace).
+    # A big room's phones spread these fetches by how long they take (live.pace.FetchPace).
     rt.broadcaster.fetch_pace.record(part, time.perf_counter() - started)
     return html
 

@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, current_app, render_template, request
 
 from .. import runtime_of
-from ..broadcast import render_facilitator, render_room
+from ..live.fragments import render_facilitator, render_room
 from ..services import room as room_model
 from ..services.access import require_member
 from .context import workshop_and_actor

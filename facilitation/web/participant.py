@@ -58,7 +58,7 @@ def room(code: str):  # noqa: ANN201
 
 @bp.get("/board")
 def board(code: str):  # noqa: ANN201
-    """All of a long list a phone was sent only part of (big_room.PHONE_SHOWS): the wall as
+    """All of a long list a phone was sent only part of (live.fragments.PHONE_SHOWS): the wall as
     the projector shows it, read when asked for, never pushed."""
     workshop, actor = workshop_and_actor(code)
     if actor.is_facilitator:

@@ -12,7 +12,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 
 from .. import runtime_of
-from ..broadcast import render_facilitator, render_room
+from ..live.fragments import render_facilitator, render_room
 from ..services import Runtime
 from ..services import room as room_model
 from ..services.access import Actor

@@ -11,8 +11,8 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import broadcaster_of, runtime_of
-from ..broadcast import facilitator_room, in_language, person_room, room, table_room
 from ..i18n import chosen_language
+from ..live.rooms import facilitator_room, in_language, person_room, room, table_room
 from ..services import contributions as contribution_service
 from ..services import pairs, presence, seating
 from ..services import workshops as workshop_service

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from facilitation.big_room import PHONE_SHOWS
+from facilitation.live.fragments import PHONE_SHOWS
 
 from ..phones import join as join_phone
 from .helpers import advance, assert_accessible, join_as_participant, open_projector, start_workshop

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from facilitation import big_room, create_app, runtime_of, socketio_of
+from facilitation import create_app, runtime_of, socketio_of
+from facilitation.live.fragments import PHONE_SHOWS
 from facilitation.services import seating
 
 from .room import Person, csrf_from, join, start_workshop
@@ -304,13 +305,13 @@ def test_a_phone_is_sent_the_latest_of_a_long_wall_and_the_projector_all_of_it(t
 
     phone = wall_of("".join(people[3].fragments()))
     assert 'data-for="phones"' in phone
-    assert len(CARD.findall(phone)) == big_room.PHONE_SHOWS
-    assert all(text in phone for text in shown[-big_room.PHONE_SHOWS:])
-    assert not any(text in phone for text in shown[:-big_room.PHONE_SHOWS])
-    assert f"The latest {big_room.PHONE_SHOWS} of 29." in phone
+    assert len(CARD.findall(phone)) == PHONE_SHOWS
+    assert all(text in phone for text in shown[-PHONE_SHOWS:])
+    assert not any(text in phone for text in shown[:-PHONE_SHOWS])
+    assert f"The latest {PHONE_SHOWS} of 29." in phone
     assert f'href="/w/{facilitator.code}/board"' in phone
     resynced = people[3].http.get(f"/w/{people[3].code}/state").get_data(as_text=True)
-    assert len(CARD.findall(wall_of(resynced))) == big_room.PHONE_SHOWS
+    assert len(CARD.findall(wall_of(resynced))) == PHONE_SHOWS
 
     screens = [f for f in facilitator.fragments() if 'id="wall"' in f and "data-for" not in f]
     assert len(screens) == 1 and len(CARD.findall(screens[0])) == 29

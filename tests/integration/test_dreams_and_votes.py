@@ -172,12 +172,12 @@ def test_a_phone_is_shown_the_top_results_and_the_projector_all_of_them(app, run
     """Past PHONE_SHOWS dreams, a phone's results hold the top ones and a link to all; the
     phone never lists the dreams outside its ballot; the projector and the page of the whole
     wall list every one."""
-    from facilitation import big_room
+    from facilitation.live.fragments import PHONE_SHOWS
 
     method = after_discover(runtime, 30)
     method.go_to("team-dream")
     room = method.room
-    many = big_room.PHONE_SHOWS + 6
+    many = PHONE_SHOWS + 6
     for who in range(many):
         dream(method, who, f"Dream number {who:02d} for the ward")
     votes.place_dot(runtime, room.people[0], f"contribution:{dots_ids(runtime, method)[-1]}")
@@ -189,9 +189,9 @@ def test_a_phone_is_shown_the_top_results_and_the_projector_all_of_them(app, run
 
     activities.set_flag(runtime, room.facilitator, "revealed", True)
     shown = wall_of(phone.get(f"/w/{room.code}/state").get_data(as_text=True))
-    assert shown.count('class="result"') == big_room.PHONE_SHOWS
+    assert shown.count('class="result"') == PHONE_SHOWS
     assert f"Dream number {many - 1:02d}" in shown  # the one with a dot comes first
-    assert f"The top {big_room.PHONE_SHOWS} of {many}." in shown
+    assert f"The top {PHONE_SHOWS} of {many}." in shown
     everything = phone.get(f"/w/{room.code}/board").get_data(as_text=True)
     assert everything.count('class="result"') == many
     projector = facilitator_client(app, runtime, room)

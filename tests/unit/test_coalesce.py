@@ -6,7 +6,7 @@ import math
 import threading
 import time
 
-from facilitation.coalesce import RoomBatcher
+from facilitation.live.coalesce import RoomBatcher
 
 WAIT = 10.0
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from facilitation import collector
+from facilitation.live import collector
 
 
 class Node:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from facilitation.departures import Departures
+from facilitation.live.departures import Departures
 
 WAIT = 10.0
 

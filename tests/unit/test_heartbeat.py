@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from facilitation.heartbeat import Heartbeat, workshop_of
+from facilitation.live.heartbeat import Heartbeat
+from facilitation.live.rooms import workshop_of
 
 BEAT = re.compile(r'<template data-beat="(\w+):(\d+)" data-spread="(\d+)"></template>')
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from facilitation import watchdog as watchdog_module
-from facilitation.coalesce import Stuck
-from facilitation.watchdog import Watchdog
+from facilitation.live import watchdog as watchdog_module
+from facilitation.live.coalesce import Stuck
+from facilitation.live.watchdog import Watchdog
 
 
 class Queue:

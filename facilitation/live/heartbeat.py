@@ -86,8 +86,3 @@ class Heartbeat:
 
         return render
 
-
-def workshop_of(room: str) -> int | None:
-    """The workshop a room name belongs to, if it says so (``w:<id>…``)."""
-    match = re.match(r"^w:(\d+)", room)
-    return int(match.group(1)) if match else None

@@ -1,106 +1,50 @@
-"""Render fragments once per change and push them to the workshop's Socket.IO rooms.
+"""The broadcaster the services talk to: it reads what changed once, renders the fragments
+once per language listening, and pushes them to the workshop's Socket.IO rooms (rooms.py).
 
-Every fragment's root carries an id and ``hx-swap-oob``, so a browser hands the whole push to
-htmx and never builds HTML itself. Rooms per workshop: everyone who joined (``room``), the
-facilitator's screens (``facilitator_room``: control page and projector) and one per
-participant (``person_room``) for what concerns only them, and, in a room seated at tables,
-one per table (``table_room``). What differs per person is never rendered in a broadcast:
-the push asks those browsers to fetch their own part over HTTP. big_room.py says what a
-seated room's tables and plenary are told.
-
-Each connection also belongs to one interface language, so every room exists once per language
-(``in_language``): a push is rendered once per language that has someone listening, never once
-per person, and what people wrote is the same in all of them. Each language's room is also
-its own room for coalescing (coalesce.py): a busy room's fragments wait a moment and leave
-together, rendered in that language when the push leaves.
+What differs per person is never rendered in a broadcast: the push asks those browsers to
+fetch their own part over HTTP. A room seated at tables (services.seating) hears a card at
+its own table only, and the facilitator's screens a plenary; a phase change there renders
+one view per table, never one per person, and never the whole wall for everyone. Each
+language's room is its own room for coalescing (coalesce.py): a busy room's fragments wait a
+moment and leave together, rendered in that language when the push leaves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
-from typing import TypeVar
 
 import socketio as engine
 from flask import Flask, g, has_request_context, render_template
 from flask_babel import force_locale
 from flask_socketio import SocketIO
 
-from . import big_room
+from ..i18n import LANGUAGES
+from ..services import Runtime, presence, seating
+from ..services import contributions as contribution_service
+from ..services import room as room_model
+from ..store import Contribution
+from . import pace
 from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
 from .departures import Departures
-from .heartbeat import BEAT_EVERY, Heartbeat, workshop_of
-from .i18n import LANGUAGES
-from .services import Runtime, presence, seating
-from .services import contributions as contribution_service
-from .services import room as room_model
-from .services.errors import NotFound
+from .fragments import render_facilitator, render_projector_wall, render_room, when_it_leaves
+from .heartbeat import BEAT_EVERY, Heartbeat
+from .rooms import (
+    FRAGMENT_EVENT,
+    facilitator_room,
+    in_language,
+    participant_of,
+    person_room,
+    room,
+    table_room,
+    workshop_of,
+)
 from .watchdog import Watchdog
-
-FRAGMENT_EVENT = "fragment"
-T = TypeVar("T")
 
 # Per-person parts that list the shared board, fetched again by each phone when it changes.
 OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
-
-
-def room(workshop_id: int) -> str:
-    """Everyone connected to the workshop."""
-    return f"w:{workshop_id}"
-
-
-def facilitator_room(workshop_id: int) -> str:
-    """The facilitator's control page and projector."""
-    return f"w:{workshop_id}:facilitator"
-
-
-def person_room(participant_id: str) -> str:
-    """Every tab of one participant."""
-    return f"p:{participant_id}"
-
-
-def in_language(room_name: str, language: str) -> str:
-    """The members of ``room_name`` whose interface is in ``language``; pushes go only here."""
-    return f"{room_name}@{language}"
-
-
-def table_room(workshop_id: int, table: str) -> str:
-    """The phones at one table of a seated room."""
-    return f"w:{workshop_id}:t:{table}"
-
-
-def render_room(state: room_model.RoomState, view: str,
-                plenary: seating.Plenary | None = None) -> str:
-    """The fragments a view needs to show the whole room; used for pushes and resyncs alike.
-    A seated room's projector shows its ``plenary`` in place of the wall."""
-    return render_template("partials/_room.html", state=state, view=view, plenary=plenary)
-
-
-def when_it_leaves(read: Callable[[], T], render: Callable[[T], str]) -> Callable[[], str]:
-    """A fragment that reads the latest state when its push leaves and renders it, or is
-    empty if the workshop was deleted meanwhile."""
-
-    def latest() -> str:
-        try:
-            value = read()
-        except NotFound:  # deleted while the push waited
-            return ""
-        return render(value)
-
-    return latest
-
-
-def render_projector_wall(state: room_model.RoomState) -> str:
-    """The projector's wall with every item; none for a room shown per table, whose
-    projector shows the plenary instead (refresh_facilitator)."""
-    return "" if state.table_walls else render_template("partials/_wall.html", state=state,
-                                                        view="projector")
-
-
-def render_facilitator(view: room_model.FacilitatorView) -> str:
-    """The facilitator's own fragments: the controls and the activity's working panel."""
-    return render_template("partials/_facilitator_bag.html", fv=view, state=view.room)
 
 
 class SocketBroadcaster:
@@ -124,7 +68,7 @@ class SocketBroadcaster:
                                      socketio.start_background_task)
         self.heartbeat = Heartbeat(self._send_beat, self._local_rooms, self._beat_spread,
                                    beat_every)
-        self.fetch_pace = big_room.FetchPace()  # web.interviews.me tells it each fetch's time
+        self.fetch_pace = pace.FetchPace()  # web.interviews.me tells it each fetch's time
 
     @contextmanager
     def _rendering(self, language: str | None = None) -> Iterator[None]:
@@ -158,7 +102,7 @@ class SocketBroadcaster:
         with self._rendering():
             state = room_model.room_summary(self._rt(), workshop_id)  # counts, not every card
         if state.table_walls:
-            big_room.push_contribution(self, state, contribution)
+            self._push_contribution_to_tables(state, contribution)
             return
         self.send(room(workshop_id), lambda: render_template(
             "partials/_push_contribution.html", state=state, contribution=contribution))
@@ -177,12 +121,12 @@ class SocketBroadcaster:
                 "partials/_refetch.html", target="my-panel", state=state, spread=spread)
 
         if state.table_walls:
-            big_room.push_to_tables(self, state, render)
+            self._push_to_tables(state, render)
         else:
             self.send(room(workshop_id), partial(render, state))
             self.send(facilitator_room(workshop_id), partial(render_projector_wall, state))
             if state.seated:
-                big_room.push_table_notes(self, state)
+                self._push_table_notes(state)
         self.refresh_facilitator(workshop_id)
 
     def board_changed(self, workshop_id: int) -> None:
@@ -192,7 +136,7 @@ class SocketBroadcaster:
 
         A whole-room board is sent with a key and read when its push leaves, so ten dreams
         shared in one window cost one board and one round of those fetches, not ten; in a
-        seated room, not more often than ``big_room.BOARD_EVERY``."""
+        seated room, not more often than ``pace.BOARD_EVERY``."""
         with self._rendering():
             layout = room_model.layout(self._rt(), workshop_id)
         spread = self._refetch_spread(workshop_id, OWN_LISTS.get(layout.kind, ""))
@@ -212,11 +156,11 @@ class SocketBroadcaster:
         if layout.table_walls:
             with self._rendering():
                 state = room_model.table_state(self._rt(), workshop_id, None)
-            big_room.push_to_tables(self, state, render)
+            self._push_to_tables(state, render)
         else:
             # Nothing more is read now: the board is read when its pushes leave.
             latest = partial(room_model.table_state, self._rt(), workshop_id, None)
-            every = big_room.BOARD_EVERY if layout.seated else 0.0
+            every = pace.BOARD_EVERY if layout.seated else 0.0
             self.send(room(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
                       min_window=every)
             self.refresh_projector_wall(workshop_id, every)
@@ -247,7 +191,7 @@ class SocketBroadcaster:
     def connections_changed(self, workshop_id: int) -> None:
         """A phone connected or left: only the facilitator's counts of who is here change.
         A room of phones connecting at once redraws that panel a few times a second."""
-        self.refresh_facilitator(workshop_id, big_room.CONNECTIONS_EVERY)
+        self.refresh_facilitator(workshop_id, pace.CONNECTIONS_EVERY)
 
     def presence_changed(self, workshop_id: int) -> None:
         """Someone joined: only the head counts change, unless the room just grew big enough
@@ -320,6 +264,39 @@ class SocketBroadcaster:
             for sid, _eio_sid in list(manager.get_participants("/", to)):
                 self.socketio.server.disconnect(sid)
 
+    def _push_to_tables(self, state: room_model.RoomState,
+                        render: Callable[[room_model.RoomState], str]) -> None:
+        """Push ``state`` to each table with that table's cards, rendered once per table (and
+        language) when the push leaves; the wall is read once for all tables."""
+        rt = self._rt()
+        by_table = seating.cards_by_table(rt, state.workshop.id,
+                                          state.activity.key if state.activity else None)
+        for table in seating.table_labels(rt, state.workshop.id):
+            at_table = replace(state, contributions=seating.for_table(by_table, table),
+                               table=table)
+            self.send(table_room(state.workshop.id, table), partial(render, at_table))
+            self.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
+
+    def _push_table_notes(self, state: room_model.RoomState) -> None:
+        """A seated room on a whole-room activity: each table still hears which table it is."""
+        for table in seating.table_labels(self._rt(), state.workshop.id):
+            self.send(table_room(state.workshop.id, table), partial(
+                render_template, "partials/_table_note.html", state=replace(state, table=table)))
+
+    def _push_contribution_to_tables(self, state: room_model.RoomState,
+                                     contribution: Contribution) -> None:
+        """A card in a seated room: to its table in full (a card without a table to everyone),
+        to the room as a head count, to the facilitator's screens as a fresh plenary."""
+        workshop_id = state.workshop.id
+        card = partial(render_template, "partials/_table_card.html", state=state,
+                       contribution=contribution)
+        table = contribution.table_label
+        self.send(table_room(workshop_id, table) if table else room(workshop_id), card)
+        self.send(room(workshop_id), self.latest_counts(workshop_id), key="counts",
+                  min_window=pace.COUNTS_EVERY)
+        self.refresh_facilitator(workshop_id, pace.PLENARY_EVERY)
+
+
     def send(self, to: str, fragment: Fragment, key: str | None = None,
              min_window: float = 0.0) -> None:
         """The one place fragments leave the server: for each language that has someone
@@ -357,14 +334,14 @@ class SocketBroadcaster:
         when a beat tells them they missed a push."""
         return self.fetch_pace.spread_ms(
             "state", self._audience(to),
-            int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
+            int(self.app.config.get("SPREAD_FROM") or pace.SPREAD_FROM))
 
     def _push_lost(self, to: str) -> None:
         """A push to ``to`` could not be rendered or sent: every page of that workshop
         finds a gap in the next beat's numbering and fetches its view again."""
         workshop_id = workshop_of(to)
-        if workshop_id is None and to.startswith("p:"):
-            participant_id = to[2:].split("@", 1)[0]
+        participant_id = participant_of(to)
+        if workshop_id is None and participant_id is not None:
             workshop_id = presence.workshop_of(self._rt(), participant_id)
         if workshop_id is not None:
             self.heartbeat.skip(workshop_id)
@@ -375,11 +352,11 @@ class SocketBroadcaster:
 
     def _refetch_spread(self, workshop_id: int, part: str) -> int:
         """Milliseconds over which the room's phones spread a fetch of their own ``part``, so
-        a big room's fetches arrive at a pace this process can answer (big_room.py)."""
+        a big room's fetches arrive at a pace this process can answer (pace.py)."""
         phones = sum(self._audience(in_language(room(workshop_id), language))
                      for language in LANGUAGES)
         return self.fetch_pace.spread_ms(
-            part, phones, int(self.app.config.get("SPREAD_FROM") or big_room.SPREAD_FROM))
+            part, phones, int(self.app.config.get("SPREAD_FROM") or pace.SPREAD_FROM))
 
     def _languages_listening(self, to: str) -> list[str]:
         """The languages with a connection in ``to``. This process only knows its own
