@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from facilitation import create_app, runtime_of  # noqa: E402
+from facilitation import runtime_of  # noqa: E402
 from facilitation.export.model import build_report  # noqa: E402
 from facilitation.export.pdf_process import PDF_SCRIPT  # noqa: E402
 from facilitation.export.report_html import render_print_document  # noqa: E402
+from facilitation.startup import prepared  # noqa: E402
 from tests.workshop_data import seed_large  # noqa: E402
 
 # The app's renderer (pdf.py run as a script), which then reports its own peak memory: Linux
@@ -93,7 +94,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data_dir:
-        app = create_app({"DATA_DIR": data_dir, "TESTING": True})
+        app = prepared({"DATA_DIR": data_dir, "TESTING": True})
         runtime = runtime_of(app)
         workshop_id = seed_large(runtime, args.participants, args.contributions).workshop_id
         prepare, report_runs, baseline_runs = [], [], []

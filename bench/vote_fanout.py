@@ -26,11 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from facilitation import create_app, runtime_of  # noqa: E402
+from facilitation import runtime_of  # noqa: E402
 from facilitation.live.rooms import facilitator_room  # noqa: E402
 from facilitation.services import contributions, dreams, votes  # noqa: E402
 from facilitation.services import workshops as workshop_service  # noqa: E402
 from facilitation.services.access import Actor  # noqa: E402
+from facilitation.startup import prepared  # noqa: E402
 from facilitation.web.identity import remember_participant  # noqa: E402
 
 
@@ -49,7 +50,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
-        app = create_app({"DATA_DIR": data, "TESTING": True, "SOCKETIO_ASYNC_MODE": "threading"})
+        app = prepared({"DATA_DIR": data, "TESTING": True, "SOCKETIO_ASYNC_MODE": "threading"})
         rt = runtime_of(app)
         workshop, _key = workshop_service.create(rt, "at-our-best-with-each-other")
         f = Actor(workshop.id, "facilitator")

@@ -13,17 +13,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from . import i18n
-from .live import collector
 from .live.broadcast import SocketBroadcaster
 from .live.coalesce import DELIVERY_BUDGET
 from .plans import load_plans
-from .services import Runtime, lifecycle, presence
+from .services import Runtime
 from .services.limits import Limits
 from .store import Store
 
 
 def create_app(overrides: dict[str, object] | None = None) -> Flask:
-    """Build the app: settings, database (migrated), plans, Socket.IO and the blueprints."""
+    """Build the app: settings, database, plans, Socket.IO and the blueprints. It only wires:
+    the schema, the counts a stopped server left and the background jobs are for
+    facilitation.startup, once per command or server."""
     app = Flask(__name__, template_folder=str(settings.PROJECT_ROOT / "templates"),
                 static_folder=str(settings.PROJECT_ROOT / "static"))
     app.config.update(settings.from_environment())
@@ -35,10 +36,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.secret_key(data_dir)
     if "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = settings.cookies_need_tls(app.config)
-    retention_days = settings.retention_days(app.config)
+    app.config["RETENTION_DAYS"] = settings.retention_days(app.config)  # refused if wrong
 
     store = Store(settings.database_url(app.config))
-    store.migrate()
     if not app.config.get("SOCKETIO_ASYNC_MODE"):
         app.config["SOCKETIO_ASYNC_MODE"] = settings.async_mode()
     socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -67,9 +67,6 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
     app.extensions["appreciate_live"] = broadcaster
-    if store.engine.dialect.name == "sqlite":
-        # One process owns a SQLite file: nobody is connected until browsers reconnect.
-        presence.forget_all_connections(runtime)
 
     CSRFProtect(app)
     HTMX(app)
@@ -79,16 +76,6 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from .web import register
 
     register(app, socketio)
-    if retention_days:
-        with app.app_context():
-            lifecycle.delete_expired(runtime, retention_days)
-    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":  # a live server, not a command
-        collector.settle()
-        socketio.start_background_task(collector.tend, broadcaster.batcher.idle_for,
-                                       socketio.sleep)
-        broadcaster.start_live_tasks()
-        # Pages listen for the beat only when one is sent (live.js).
-        app.config["BEATING"] = True
     return app
 
 

@@ -7,15 +7,12 @@ import socket
 import sys
 from pathlib import Path
 
-from flask import Flask
-
-from . import create_app, runtime_of, socketio_of
+from . import create_app, runtime_of, socketio_of, startup
 from .config import SettingsError
 from .export.backup import BackupError
 from .export.files import export_file
 from .export.restore import restore
 from .plans import PlanError
-from .services import lifecycle
 from .services import workshops as workshop_service
 from .services.errors import ServiceError
 
@@ -60,21 +57,9 @@ def _raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def _delete_expired_periodically(app: Flask, days: int) -> None:
-    """The retention period, applied while the app runs (it is also applied at start)."""
-    socketio = socketio_of(app)
-    while True:
-        socketio.sleep(float(app.config["RETENTION_CHECK_SECONDS"]))
-        try:
-            with app.app_context():
-                lifecycle.delete_expired(runtime_of(app), days)
-        except Exception:  # a busy database now is no reason to stop checking later
-            app.logger.exception("Deleting expired workshops failed; trying again later")
-
-
 def serve(args: argparse.Namespace) -> int:
     _raise_open_files_limit()
-    app = create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent"))
+    app = startup.start_serving(create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent")))
     base = _base_url(args)
     local = f"http://127.0.0.1:{args.port}" if args.host in ("0.0.0.0", "127.0.0.1") else base
     print("Appreciate is running. Press Ctrl+C to stop.")
@@ -86,14 +71,12 @@ def serve(args: argparse.Namespace) -> int:
     if args.retention_days:
         print(f"  Workshops are deleted {args.retention_days} days after they were created.",
               flush=True)
-        socketio_of(app).start_background_task(_delete_expired_periodically, app,
-                                               args.retention_days)
     socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
     return 0
 
 
 def new(args: argparse.Namespace) -> int:
-    app = create_app(_settings(args))
+    app = startup.prepared(_settings(args))
     runtime = runtime_of(app)
     if args.plan not in runtime.plans:
         print(f"There is no plan called {args.plan!r}. Plans: {', '.join(runtime.plans)}")
@@ -109,7 +92,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def plans(args: argparse.Namespace) -> int:
-    app = create_app(_settings(args))
+    app = create_app(_settings(args))  # reads the plans folder only
     for plan in runtime_of(app).plans.values():
         print(f"{plan.name:32} {plan.duration_minutes:4} min  {plan.title}")
     return 0
@@ -117,7 +100,7 @@ def plans(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write one file from the data directory; works while the server is stopped (or running)."""
-    app = create_app(_settings(args))
+    app = startup.prepared(_settings(args))
     runtime = runtime_of(app)
     workshop = workshop_service.find(runtime, args.code)
     with app.app_context():
@@ -132,7 +115,7 @@ def export(args: argparse.Namespace) -> int:
 
 def import_(args: argparse.Namespace) -> int:
     """Restore a JSON backup as a new workshop and say how to reach it."""
-    app = create_app(_settings(args))
+    app = startup.prepared(_settings(args))
     try:
         content = Path(args.file).read_bytes()
     except OSError as exc:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import runtime_of, socketio_of
+from facilitation.startup import prepared
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,7 +26,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def app(data_dir: Path):
-    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True,
+    app = prepared({"DATA_DIR": str(data_dir), "TESTING": True,
                       "SOCKETIO_ASYNC_MODE": "threading"})
     yield app
     runtime_of(app).store.dispose()

@@ -74,7 +74,7 @@ def register(app: Flask, socketio: SocketIO) -> None:
     errors.register(app)
     security.register(app)
     guessing.register(app)
-    sockets.register(socketio)
+    sockets.register(app, socketio)
     socket_guard.register(socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,

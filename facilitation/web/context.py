@@ -26,3 +26,11 @@ def as_facilitator(code: str) -> tuple[Workshop, Actor]:
         raise Forbidden("This page is for the workshop's facilitator. If that is you, open "
                         "your private facilitator link again.") from None
     return workshop, actor
+
+
+def as_participant(code: str) -> tuple[Workshop, Actor]:
+    """Refuse everyone who has not joined this workshop."""
+    workshop, actor = workshop_and_actor(code)
+    if not actor.is_participant:
+        raise Forbidden("Please join the workshop first.")
+    return workshop, actor

@@ -12,9 +12,8 @@ from .. import runtime_of
 from ..services import design
 from ..services import room as room_model
 from ..wording import proposition_hints
-from .actions import as_participant, panel, participant_action, room_page
-from .context import workshop_and_actor
-from .responses import facilitator_action, is_htmx
+from .answers import facilitator_action, is_htmx, panel, participant_action, room_page
+from .context import as_participant, workshop_and_actor
 
 bp = Blueprint("design", __name__, url_prefix="/w/<code>/design")
 

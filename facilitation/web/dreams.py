@@ -8,8 +8,7 @@ from flask_babel import gettext
 
 from .. import runtime_of
 from ..services import dreams, votes
-from .actions import participant_action
-from .responses import facilitator_action
+from .answers import facilitator_action, participant_action
 
 bp = Blueprint("dreams", __name__, url_prefix="/w/<code>")
 

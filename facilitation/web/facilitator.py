@@ -8,10 +8,10 @@ from .. import runtime_of
 from ..services import room as room_model
 from ..services import workshops as workshop_service
 from ..services.errors import Invalid
+from .answers import facilitator_action
 from .context import as_facilitator
 from .identity import facilitator_key, remember_facilitator
 from .links import facilitator_link, join_link, qr_svg
-from .responses import facilitator_action
 
 bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 

@@ -8,12 +8,11 @@ import time
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 
-from .. import runtime_of
+from .. import broadcaster_of, runtime_of
 from ..services import pairs, stories
 from ..services import room as room_model
-from ..services.errors import ServiceError
-from .actions import as_participant
-from .responses import facilitator_action, is_htmx, participant_refresh
+from .answers import facilitator_action, participant_action
+from .context import as_participant
 
 bp = Blueprint("interviews", __name__, url_prefix="/w/<code>")
 
@@ -42,49 +41,37 @@ def me(code: str):  # noqa: ANN201
     part = part if part in PARTS else WHOLE_PANEL
     html = render_template(PARTS[part], me=view, state=view.room, oob=False)
     # A big room's phones spread these fetches by how long they take (live.pace.FetchPace).
-    rt.broadcaster.fetch_pace.record(part, time.perf_counter() - started)
+    broadcaster_of(current_app).fetch_pace.record(part, time.perf_counter() - started)
     return html
-
-
-def _participant_action(code: str, action):  # noqa: ANN001, ANN202
-    workshop, actor = as_participant(code)
-    try:
-        message = action(actor)
-    except ServiceError as exc:
-        if not is_htmx():
-            raise
-        return participant_refresh(workshop.id, workshop.code, actor.participant_id,
-                                   message=exc.message), exc.status
-    return participant_refresh(workshop.id, workshop.code, actor.participant_id, message)
 
 
 @bp.post("/pair/code")
 def offer_code(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: gettext(
+    return participant_action(code, lambda actor: gettext(
         "Read your code to your colleague: %(code)s",
         code=pairs.offer_pair_code(runtime_of(current_app), actor)))
 
 
 @bp.post("/pair/join")
 def join_code(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: pairs.pair_by_code(
+    return participant_action(code, lambda actor: pairs.pair_by_code(
         runtime_of(current_app), actor, request.form.get("pair_code")) or gettext("You are paired."))
 
 
 @bp.post("/pair/swap")
 def swap(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: pairs.swap_turn(
+    return participant_action(code, lambda actor: pairs.swap_turn(
         runtime_of(current_app), actor) or gettext("Turns swapped."))
 
 
 @bp.post("/story")
 def save_story(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: stories.save_story(
+    return participant_action(code, lambda actor: stories.save_story(
         runtime_of(current_app), actor, request.form) and gettext("Story saved."))
 
 
 @bp.post("/quote")
 def answer_quote(code: str):  # noqa: ANN201
-    return _participant_action(code, lambda actor: stories.answer_quote(
+    return participant_action(code, lambda actor: stories.answer_quote(
         runtime_of(current_app), actor, request.form.get("story"),
         request.form.get("answer") == "yes") or gettext("Thank you: your answer is saved."))

@@ -10,7 +10,7 @@ import time
 
 from flask import Blueprint, current_app, render_template, request
 
-from .. import runtime_of
+from .. import broadcaster_of, runtime_of
 from ..live.fragments import render_facilitator, render_room
 from ..services import room as room_model
 from ..services.access import require_member
@@ -36,5 +36,5 @@ def state(code: str):  # noqa: ANN201
     html = render_room(mine.room, "participant") + render_template(
         "partials/_my_panel.html", me=mine, state=mine.room, oob=True)
     # Phones told by a beat that they missed a push spread their fetches by this (heartbeat.py).
-    rt.broadcaster.fetch_pace.record("state", time.perf_counter() - started)
+    broadcaster_of(current_app).fetch_pace.record("state", time.perf_counter() - started)
     return html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ..services import activities, moderation
-from .responses import facilitator_action
+from .answers import facilitator_action
 
 bp = Blueprint("room_tools", __name__, url_prefix="/w/<code>")
 

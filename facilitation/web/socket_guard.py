@@ -43,30 +43,35 @@ def refusal(exc: ServiceError) -> dict[str, Any]:
     return reply
 
 
+def any_other_event(_event: Any, *_args: Any) -> dict[str, Any]:
+    """Any event without a handler of its own, from a broken or hostile page: counted
+    against the flood limit and refused in words; nothing is pushed."""
+    try:
+        runtime_of(current_app).limits.check_event(request.sid)
+    except TooMany as exc:
+        return refusal(exc)
+    return unknown_event()
+
+
+def on_error(exc: Exception) -> Any:
+    """A handler raised: a refusal for the sender, and a log line naming only the event
+    (payloads may hold what someone wrote)."""
+    event = request.event.get("message")
+    if event == "connect":
+        # Anything but False would let the connection in.
+        current_app.logger.error("Live connection refused after a fault: %s",
+                                 type(exc).__name__)
+        return False
+    if isinstance(exc, ServiceError):
+        return refusal(exc)
+    if len(request.event.get("args") or ()) > 1:
+        return {"ok": False, "error": gettext(ONE_PAYLOAD)}
+    current_app.logger.error("Socket event %r failed: %s", str(event)[:40],
+                             type(exc).__name__, exc_info=exc)
+    return {"ok": False, "error": gettext(FAULT)}
+
+
 def register(socketio: SocketIO) -> None:
     """Attach the catch-all event and the error handler to ``socketio``."""
-
-    @socketio.on("*")
-    def any_other_event(_event: Any, *_args: Any) -> dict[str, Any]:
-        """Any event without a handler of its own: counted against the flood limit, refused."""
-        try:
-            runtime_of(current_app).limits.check_event(request.sid)
-        except TooMany as exc:
-            return refusal(exc)
-        return unknown_event()
-
-    @socketio.on_error_default
-    def on_error(exc: Exception) -> Any:
-        event = request.event.get("message")
-        if event == "connect":
-            # Anything but False would let the connection in.
-            current_app.logger.error("Live connection refused after a fault: %s",
-                                     type(exc).__name__)
-            return False
-        if isinstance(exc, ServiceError):
-            return refusal(exc)
-        if len(request.event.get("args") or ()) > 1:
-            return {"ok": False, "error": gettext(ONE_PAYLOAD)}
-        current_app.logger.error("Socket event %r failed: %s", str(event)[:40],
-                                 type(exc).__name__, exc_info=exc)
-        return {"ok": False, "error": gettext(FAULT)}
+    socketio.on_event("*", any_other_event)
+    socketio.on_error_default(on_error)

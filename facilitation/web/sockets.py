@@ -1,16 +1,31 @@
-"""Socket.IO events. Identity is settled once, at connect, from the signed session cookie;
-every event then calls the same service an HTTP route would, and answers with an
-acknowledgement ``{"ok": true, ...}`` or ``{"ok": false, "error": "plain words"}``.
+"""The live protocol: every Socket.IO event a page sends, on one screen.
+
+Identity is settled once, at connect, from the signed session cookie, and kept for as long
+as the connection is open (``Connections``: a connection lives in one process). Every event
+then calls the same
+service an HTTP route would and answers with an acknowledgement ``{"ok": true, ...}`` or
+``{"ok": false, "error": "plain words"}``; what the service changed reaches the room through
+the broadcaster (facilitation/live/broadcast.py), never from here.
+
+| event | sent by | answer | pushed, by the service |
+| --- | --- | --- | --- |
+| connect | every live page | joins its rooms | the facilitator's counts |
+| disconnect | the connection closing | none | the facilitator's counts, by a task |
+| contribute | a phone's composer | the card's id | the card to the room |
+| move | the facilitator | the new phase | every screen's whole view |
+| choose_activity | the facilitator | ok | every screen's whole view |
+| anything else | a broken or hostile page | a refusal | nothing (socket_guard.py) |
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from .. import broadcaster_of, runtime_of
+from .. import broadcaster_of, runtime_of, socketio_of
 from ..i18n import chosen_language
 from ..live.rooms import facilitator_room, in_language, person_room, room, table_room
 from ..services import contributions as contribution_service
@@ -22,97 +37,132 @@ from .guessing import find_guarded
 from .identity import actor_for
 from .socket_guard import refusal, still_connected, unknown_event
 
+Reply = dict[str, Any]
+STRANGER = Actor(0, "stranger")
 
-def _reply(call) -> dict[str, Any]:  # noqa: ANN001 - a zero-argument callable
+
+class Connections:
+    """Who each open live connection of this process belongs to."""
+
+    def __init__(self) -> None:
+        self._actors: dict[str, Actor] = {}
+
+    def opened(self, sid: str, actor: Actor) -> None:
+        self._actors[sid] = actor
+
+    def closed(self, sid: str) -> Actor | None:
+        return self._actors.pop(sid, None)
+
+    def of(self, sid: str) -> Actor | None:
+        return self._actors.get(sid)
+
+
+def connect(auth: Any = None) -> bool:
+    """Sent by every live page as it opens its connection for one workshop (``auth``:
+    ``{"workshop": code}``). Strangers are refused. Joins the workshop's room, its table's,
+    and the facilitator's or the person's own, all in the page's language; a participant is
+    counted in, which pushes the facilitator's counts."""
+    if _connections().of(request.sid) is not None:  # an event named "connect" from a page
+        return unknown_event()
+    code = auth.get("workshop") if isinstance(auth, dict) else None
+    if not isinstance(code, str):
+        return False
+    try:
+        workshop = find_guarded(code)
+    except TooMany as exc:
+        raise ConnectionRefusedError(exc.message) from None
+    except NotFound:
+        return False
+    actor = actor_for(workshop)
+    if actor.role == "stranger":
+        return False
+    _connections().opened(request.sid, actor)
+    language = chosen_language()
+    join_room(in_language(room(workshop.id), language))
+    rt = runtime_of(current_app)
+    # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
+    table = seating.table_of(rt, actor.participant_id)
+    if table:
+        join_room(in_language(table_room(workshop.id, table), language))
+    if actor.is_facilitator:
+        join_room(in_language(facilitator_room(workshop.id), language))
+    else:
+        join_room(in_language(person_room(actor.participant_id), language))
+        presence.connected(rt, actor.participant_id, +1)
+        pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
+    return True
+
+
+def disconnect(_reason: Any = None) -> Reply | None:
+    """The connection closed. This may run inside a push to someone else (Engine.IO lets a
+    silent phone go when something is sent to it), so it only notes the departure; a task of
+    its own counts it out and pushes the facilitator's counts (live/departures.py)."""
+    if still_connected(socketio_of(current_app)):  # an event named "disconnect" a page sent
+        return unknown_event()
+    actor = _connections().closed(request.sid)
+    if actor is not None and actor.is_participant:
+        broadcaster_of(current_app).departures.note(actor.participant_id)
+    return None
+
+
+def contribute(data: Any = None) -> Reply:
+    """Sent by a phone's composer: ``{"activity", "text", "client_id"}``. Answered once the
+    card is committed (a repeat of the same ``client_id`` finds the stored one); the service
+    pushes the card to the room."""
+    actor = _sender()
+    payload = data if isinstance(data, dict) else {}
+
+    def call() -> Reply:
+        contribution, created = contribution_service.contribute(
+            runtime_of(current_app), actor, payload.get("activity"), payload.get("text"),
+            payload.get("client_id"))
+        return {"id": contribution.id, "duplicate": not created}
+
+    return _reply(call)
+
+
+def move(data: Any = None) -> Reply:
+    """Sent by the facilitator: ``{"direction": "forward" | "back"}``. Answers with the new
+    phase; every screen's whole view is pushed."""
+    actor = _sender()
+    direction = data.get("direction") if isinstance(data, dict) else None
+    return _reply(lambda: {"phase": workshop_service.move(runtime_of(current_app), actor,
+                                                          str(direction))})
+
+
+def choose_activity(data: Any = None) -> Reply:
+    """Sent by the facilitator: ``{"activity": key}`` of the current phase; every screen's
+    whole view is pushed."""
+    actor = _sender()
+    key = data.get("activity") if isinstance(data, dict) else None
+    return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
+                                                           str(key)))
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    "connect": connect, "disconnect": disconnect, "contribute": contribute, "move": move,
+    "choose_activity": choose_activity}
+
+
+def register(app: Flask, socketio: SocketIO) -> None:
+    """Attach the handlers above to ``socketio``, and the app's register of connections."""
+    app.extensions["appreciate_connections"] = Connections()
+    for event, handler in HANDLERS.items():
+        socketio.on_event(event, handler)
+
+
+def _sender() -> Actor:
+    """Who sent this event; every handler starts here, so the flood limit applies to all."""
+    runtime_of(current_app).limits.check_event(request.sid)
+    return _connections().of(request.sid) or STRANGER
+
+
+def _connections() -> Connections:
+    return current_app.extensions["appreciate_connections"]
+
+
+def _reply(call: Callable[[], Reply | None]) -> Reply:
     try:
         return {"ok": True, **(call() or {})}
     except ServiceError as exc:
         return refusal(exc)
-
-
-def register(socketio: SocketIO) -> None:
-    """Attach the handlers to ``socketio``."""
-    # Who each live connection belongs to; a connection lives in one process only.
-    actors: dict[str, Actor] = {}
-
-    def _actor() -> Actor:
-        """Who sent this event; every handler starts here, so the flood limit applies to all."""
-        runtime_of(current_app).limits.check_event(request.sid)
-        return actors.get(request.sid) or Actor(0, "stranger")
-
-    @socketio.on("connect")
-    def connect(auth: Any = None) -> bool:
-        """A browser opens its live connection for one workshop; strangers are refused."""
-        if request.sid in actors:  # an event named "connect" from a connected page
-            return unknown_event()
-        code = auth.get("workshop") if isinstance(auth, dict) else None
-        if not isinstance(code, str):
-            return False
-        try:
-            workshop = find_guarded(code)
-        except TooMany as exc:
-            raise ConnectionRefusedError(exc.message) from None
-        except NotFound:
-            return False
-        actor = actor_for(workshop)
-        if actor.role == "stranger":
-            return False
-        actors[request.sid] = actor
-        # Pushes are rendered per language: this connection hears its page's language.
-        language = chosen_language()
-        join_room(in_language(room(workshop.id), language))
-        # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
-        table = seating.table_of(runtime_of(current_app), actor.participant_id)
-        if table:
-            join_room(in_language(table_room(workshop.id, table), language))
-        if actor.is_facilitator:
-            join_room(in_language(facilitator_room(workshop.id), language))
-        else:
-            join_room(in_language(person_room(actor.participant_id), language))
-            rt = runtime_of(current_app)
-            presence.connected(rt, actor.participant_id, +1)
-            pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
-        return True
-
-    @socketio.on("disconnect")
-    def disconnect(_reason: Any = None) -> dict[str, Any] | None:
-        """A live connection closed. This may run inside a push to someone else (Engine.IO
-        closes a silent phone's connection when something is sent to it), so it only notes
-        the departure; a task of its own counts it out and tells the facilitator."""
-        if still_connected(socketio):  # an event named "disconnect", not a disconnection
-            return unknown_event()
-        actor = actors.pop(request.sid, None)
-        if actor is not None and actor.is_participant:
-            broadcaster_of(current_app).departures.note(actor.participant_id)
-        return None
-
-    @socketio.on("contribute")
-    def contribute(data: Any = None) -> dict[str, Any]:
-        """A participant shares text; acknowledged only once it is committed, then pushed
-        to the whole room by the service."""
-        actor = _actor()
-        payload = data if isinstance(data, dict) else {}
-
-        def call() -> dict[str, Any]:
-            contribution, created = contribution_service.contribute(
-                runtime_of(current_app), actor, payload.get("activity"), payload.get("text"),
-                payload.get("client_id"))
-            return {"id": contribution.id, "duplicate": not created}
-
-        return _reply(call)
-
-    @socketio.on("move")
-    def move(data: Any = None) -> dict[str, Any]:
-        """The facilitator steps the room forward or back; everyone's screen follows."""
-        actor = _actor()
-        direction = data.get("direction") if isinstance(data, dict) else None
-        return _reply(lambda: {"phase": workshop_service.move(runtime_of(current_app), actor,
-                                                              str(direction))})
-
-    @socketio.on("choose_activity")
-    def choose_activity(data: Any = None) -> dict[str, Any]:
-        """The facilitator opens another activity of the current phase."""
-        actor = _actor()
-        key = data.get("activity") if isinstance(data, dict) else None
-        return _reply(lambda: workshop_service.choose_activity(runtime_of(current_app), actor,
-                                                               str(key)))

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Integer, func, select
 
-from facilitation import create_app, runtime_of
+from facilitation import runtime_of
 from facilitation.export import backup
 from facilitation.export.backup import BackupError
 from facilitation.export.model import build_report
 from facilitation.export.restore import restore
+from facilitation.startup import prepared
 from facilitation.store.models import Base, Workshop
 from tests.workshop_data import seed_small
 
@@ -78,7 +79,7 @@ def test_every_id_column_is_understood() -> None:
 def test_export_import_export_is_identical_in_a_fresh_data_directory(runtime, seed,
                                                                       tmp_path) -> None:
     first = export_json(runtime, seed.workshop_id)
-    fresh = create_app({"DATA_DIR": str(tmp_path / "fresh"), "TESTING": True})
+    fresh = prepared({"DATA_DIR": str(tmp_path / "fresh"), "TESTING": True})
     try:
         fresh_rt = runtime_of(fresh)
         seed_small(fresh_rt)  # the new place already holds another workshop
@@ -168,7 +169,7 @@ def test_problems_inside_a_backup_leave_the_data_untouched(runtime, seed) -> Non
 
 def test_command_line_exports_and_imports_without_the_server(tmp_path) -> None:
     data = tmp_path / "data"
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = prepared({"DATA_DIR": str(data), "TESTING": True})
     seed = seed_small(runtime_of(app))
     runtime_of(app).store.dispose()
 
@@ -191,7 +192,7 @@ def test_command_line_exports_and_imports_without_the_server(tmp_path) -> None:
                    "--data-dir", str(elsewhere)).returncode == 0
     assert again.read_bytes() == (tmp_path / "out.json").read_bytes()
 
-    restored = create_app({"DATA_DIR": str(elsewhere), "TESTING": True})
+    restored = prepared({"DATA_DIR": str(elsewhere), "TESTING": True})
     try:  # the old private link still works on the restored workshop
         assert restored.test_client().get(f"/w/{seed.code}/f/{seed.key}").status_code == 302
     finally:

@@ -10,9 +10,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import runtime_of, socketio_of
 from facilitation.live.fragments import PHONE_SHOWS
 from facilitation.services import seating
+from facilitation.startup import prepared
 
 from .room import Person, csrf_from, join, start_workshop
 
@@ -192,7 +193,7 @@ def test_a_new_card_never_reads_the_whole_wall(tables, app, choice) -> None:
 def test_coalesced_pushes_keep_a_card_from_showing_twice(data_dir) -> None:
     """With a real window, the facilitator's panel (read when the push leaves) comes after a
     card appended in the same push, so the card is not appended to a list that has it."""
-    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
+    app = prepared({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
                       "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
     try:
         socketio = socketio_of(app)
@@ -223,7 +224,7 @@ def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
 def test_board_changes_in_one_window_leave_as_one_board_read_when_it_leaves(data_dir) -> None:
     """Three cards hidden inside one window: the room gets the board once, as it is after
     the last change, not three boards, and nothing reads the whole wall before then."""
-    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
+    app = prepared({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 5.0,
                       "PUSH_BUDGET": 1, "SOCKETIO_ASYNC_MODE": "threading"})
     try:
         socketio = socketio_of(app)
@@ -258,7 +259,7 @@ def test_a_big_room_spreads_its_phones_fetches_and_keeps_their_panels(data_dir) 
     """From SPREAD_FROM connections, a push that has every phone fetch its own panel leaves
     the panel in place and asks for a fetch spread over time; a small room fetches at once."""
     for spread_from, spread in ((3, True), (100, False)):
-        app = create_app({"DATA_DIR": str(data_dir / str(spread_from)), "TESTING": True,
+        app = prepared({"DATA_DIR": str(data_dir / str(spread_from)), "TESTING": True,
                           "SOCKETIO_ASYNC_MODE": "threading", "SPREAD_FROM": spread_from})
         try:
             socketio = socketio_of(app)

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from facilitation import create_app, runtime_of
+from facilitation import runtime_of
+from facilitation.startup import prepared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +44,7 @@ def test_new_prepares_a_workshop_whose_links_work(tmp_path: Path) -> None:
     assert key not in stored and len(stored) == 64
     assert key.encode() not in (data / "appreciate.sqlite3").read_bytes()
 
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = prepared({"DATA_DIR": str(data), "TESTING": True})
     try:
         browser = app.test_client()
         assert browser.get(f"/w/{code}/facilitate").status_code == 403

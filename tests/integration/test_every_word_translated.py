@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from facilitation import create_app, runtime_of
+from facilitation import runtime_of
 from facilitation.card_words import LEXICON
 from facilitation.services import (
     activities,
@@ -38,6 +38,7 @@ from facilitation.services import (
     votes,
 )
 from facilitation.services import workshops as workshop_service
+from facilitation.startup import prepared
 from tests.translation_catalog import extract
 
 from .discover_room import discover_room
@@ -153,7 +154,7 @@ def in_pseudo_welsh(client: FlaskClient) -> FlaskClient:
 @pytest.fixture()
 def pseudo_app(tmp_path: Path):  # noqa: ANN201
     write_pseudo_catalog(tmp_path / "pseudo")
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True,
+    app = prepared({"DATA_DIR": str(tmp_path / "data"), "TESTING": True,
                       "SOCKETIO_ASYNC_MODE": "threading",
                       "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "pseudo")})
     yield app

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import runtime_of, socketio_of
 from facilitation.services import room as room_model
 from facilitation.services import workshops as workshop_service
+from facilitation.startup import prepared
 
 from .room import join, start_workshop
 
@@ -148,7 +149,7 @@ def test_restart_on_the_same_data_directory_shows_everything(app, data_dir, room
     code = facilitator.code
     runtime_of(app).store.dispose()
 
-    restarted = create_app({"DATA_DIR": str(data_dir), "TESTING": True,
+    restarted = prepared({"DATA_DIR": str(data_dir), "TESTING": True,
                             "SOCKETIO_ASYNC_MODE": "threading"})
     try:
         for person in (facilitator, participants[0]):

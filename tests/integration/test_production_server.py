@@ -1,5 +1,5 @@
 """The production command the README documents: gunicorn with gevent-websocket's worker and
-``facilitation:create_app()`` with no arguments, configured by environment variables."""
+``facilitation.startup:served_app()`` with no arguments, configured by environment variables."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def gunicorn(tmp_path: Path):
     with (tmp_path / "gunicorn.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-k", WORKER, "-w", "1",
-             "-b", f"127.0.0.1:{port}", "facilitation:create_app()"],
+             "-b", f"127.0.0.1:{port}", "facilitation.startup:served_app()"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, timeout=60)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import requests
 
-from facilitation import create_app, runtime_of
+from facilitation import runtime_of
 from facilitation.export.pdf_process import PDF_SCRIPT
+from facilitation.startup import prepared
 from tests.workshop_data import seed_large
 
 
@@ -28,7 +29,7 @@ def renderers(server) -> list[str]:  # noqa: ANN001
 
 
 def test_the_room_is_answered_while_a_large_pdf_renders(server) -> None:
-    app = create_app({"DATA_DIR": str(server.data_dir), "TESTING": True})
+    app = prepared({"DATA_DIR": str(server.data_dir), "TESTING": True})
     runtime = runtime_of(app)
     try:
         _workshop_id, code, key = seed_large(runtime)  # 60 people, 1,000 cards

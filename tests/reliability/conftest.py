@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import runtime_of, socketio_of
+from facilitation.startup import prepared
 
 from .world import World, build_world
 
@@ -18,7 +19,7 @@ def make_app(tmp_path: Path):
     apps = []
 
     def make(**overrides: object):
-        app = create_app({"DATA_DIR": str(tmp_path / f"data-{len(apps)}"), "TESTING": True,
+        app = prepared({"DATA_DIR": str(tmp_path / f"data-{len(apps)}"), "TESTING": True,
                           "SOCKETIO_ASYNC_MODE": "threading", **overrides})
         apps.append(app)
         return app

@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitation import create_app, runtime_of, socketio_of
+from facilitation import runtime_of, socketio_of
 from facilitation.services import room as room_model
 from facilitation.services import workshops as workshop_service
 from facilitation.services.limits import Rate
+from facilitation.startup import prepared
 from tests.integration.room import Person, csrf_from, join
 
 from .markup import script_problems
@@ -67,7 +68,7 @@ class Errors(logging.Handler):
 @pytest.fixture(scope="module")
 def arena(tmp_path_factory):
     """One room for all generated examples: a sender, the facilitator and a watcher."""
-    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("hostile")), "TESTING": True,
+    app = prepared({"DATA_DIR": str(tmp_path_factory.mktemp("hostile")), "TESTING": True,
                       "SOCKETIO_ASYNC_MODE": "threading", "RATE_LIMITS": ROOMY})
     world = build_world(app, socketio_of(app))
     watcher = join(app, world.a, "Watcher")

@@ -15,6 +15,7 @@ import gc
 import os
 import random
 import re
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import socketio
 
 from tests.conftest import ServerProcess
 from tests.netfaults import FaultyLine, FrozenPhone
+from tests.phones import wait_until
 
 from . import people
 
@@ -71,6 +73,12 @@ def watch(base: str, code: str, session: requests.Session, name: str,
     client.on("fragment", watcher.heard)
     client.connect(base, auth={"workshop": code}, transports=[transport], wait_timeout=30)
     return watcher
+
+
+def connected_now(server: ServerProcess) -> int:
+    """The open live connections the server has counted, read from its database file."""
+    with sqlite3.connect(server.data_dir / "appreciate.sqlite3") as db:
+        return db.execute("select coalesce(sum(connections), 0) from participants").fetchone()[0]
 
 
 def let_go(client: socketio.Client) -> None:
@@ -174,6 +182,9 @@ def test_vanishing_phones_on_both_transports_never_stall_the_room(
         missing = [n for n in acknowledged if f"vp{n}z" not in stored.text]
         assert missing == []
         ledger.acknowledged += len(acknowledged)
+        # Every vanished phone was counted out (by the departures task), every awake one in.
+        awake = len(watchers) - 1 + len(sharers)  # the facilitator is not a participant
+        wait_until(lambda: connected_now(live_server) == awake, f"{awake} counted as here")
         # The room carried on by itself: nothing had to be rescued by the watchdog.
         log = live_server.log_path.read_text(errors="replace")
         assert "LIVE UPDATES STUCK" not in log and "Traceback" not in log, log[-3000:]
