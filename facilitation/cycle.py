@@ -42,20 +42,6 @@ PHASES: tuple[Phase, ...] = (
 #: The five phases of the 4-D cycle that a plan fills with activities, in order.
 METHOD_PHASES: tuple[str, ...] = ("define", "discover", "dream", "design", "deliver")
 
-#: Kinds of activity a plan may ask for.
-ACTIVITY_KINDS: tuple[str, ...] = (
-    "wall",
-    "interview",
-    "themes",
-    "dreams",
-    "propositions",
-    "commitments",
-    "pulse",
-)
-
-#: Kinds of activity in which people write free text into the shared composer.
-COMPOSER_KINDS: frozenset[str] = frozenset({"wall"})
-
 _BY_KEY = {phase.key: phase for phase in PHASES}
 _ORDER = [phase.key for phase in PHASES]
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .cycle import ACTIVITY_KINDS, METHOD_PHASES
+from . import kinds
+from .cycle import METHOD_PHASES
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
@@ -86,9 +87,8 @@ _TOP_KEYS = {"title", "summary", "audience", "duration_minutes", "topic", "agree
              "support_note", "phases"}
 _ACTIVITY_KEYS = {"key", "title", "kind", "prompt", "easy_read", "minutes", "anonymous",
                   "questions", "dots", "design_areas", "pulse_questions", "horizon_months"}
-_KIND_ONLY = {"questions": {"interview"}, "dots": {"dreams", "propositions"},
-              "design_areas": {"propositions"}, "pulse_questions": {"pulse"},
-              "horizon_months": {"dreams"}}
+# Fields only some kinds of activity carry (each kind says which: kinds/).
+_KIND_ONLY = frozenset().union(*(kind.plan_fields for kind in kinds.KINDS))
 
 
 class _Reader:
@@ -217,17 +217,18 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
     if not KEY_PATTERN.match(key):
         raise r.fail(f"{where}.key", "use 2 to 40 lowercase letters, digits or hyphens")
     kind = r.text(data, "kind", where, 20) or ""
-    if kind not in ACTIVITY_KINDS:
+    facts = kinds.named(kind)
+    if facts is None:
         raise r.fail(f"{where}.kind", f"{kind!r} is not a kind of activity "
-                     f"(choose from {', '.join(ACTIVITY_KINDS)})")
-    for name, kinds in _KIND_ONLY.items():
-        if name in data and kind not in kinds:
-            raise r.fail(f"{where}.{name}", f"only applies to {' or '.join(sorted(kinds))} activities")
+                     f"(choose from {', '.join(kinds.NAMES)})")
+    for name in sorted(_KIND_ONLY & data.keys() - facts.plan_fields):
+        takers = sorted(k.name for k in kinds.KINDS if name in k.plan_fields)
+        raise r.fail(f"{where}.{name}", f"only applies to {' or '.join(takers)} activities")
     anonymous = data.get("anonymous", True)
     if not isinstance(anonymous, bool):
         raise r.fail(f"{where}.anonymous", "must be true or false")
     questions: list[InterviewQuestion] = []
-    if kind == "interview":
+    if "questions" in facts.required_fields:
         raw_questions = data.get("questions")
         if not isinstance(raw_questions, list) or not 1 <= len(raw_questions) <= 8:
             raise r.fail(f"{where}.questions", "an interview needs a list of 1 to 8 questions")
@@ -249,9 +250,9 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
         questions=tuple(questions),
         dots=r.number(data, "dots", where, 1, 10, required=False),
         design_areas=r.texts(data, "design_areas", where, 80, 1, 12,
-                             required=kind == "propositions"),
+                             required="design_areas" in facts.required_fields),
         pulse_questions=r.texts(data, "pulse_questions", where, 150, 4, 4,
-                                required=kind == "pulse"),
+                                required="pulse_questions" in facts.required_fields),
         horizon_months=r.number(data, "horizon_months", where, 1, 120, required=False),
     )
 

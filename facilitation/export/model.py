@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
 from ..plans import Activity, InterviewQuestion, Plan
 from ..services import Runtime
 from ..services.errors import Invalid, NotFound
@@ -352,7 +352,7 @@ class _Builder:
                         tuple(q for s in others if (q := self._quote(s))))
 
     def _dreams(self) -> tuple[Dream, ...]:
-        dream_keys = {a.key for a in self._activities() if a.kind == "dreams"}
+        dream_keys = {a.key for a in self._activities() if _dreams(a)}
         order = {theme.id: place for place, theme in enumerate(self.themes)}
         themes_of: dict[int, list[int]] = defaultdict(list)
         for item in self.item_themes:
@@ -411,7 +411,7 @@ class _Builder:
         responses = self._all(PulseResponse, self.workshop.id)
         pulses = []
         for activity in self._activities():
-            if activity.kind != "pulse":
+            if kinds.of(activity) is not kinds.PULSE:
                 continue
             answers = [r for r in responses if r.activity_key == activity.key]
             if not answers:
@@ -435,7 +435,7 @@ class _Builder:
         for a in self._activities():
             cards = by_activity.pop(a.key, [])
             label = cycle.phase(a.phase).label
-            if a.kind == "dreams":
+            if _dreams(a):
                 sections.append(AppendixActivity(label, a.title, (), len(cards)))
             else:
                 sections.append(AppendixActivity(
@@ -466,3 +466,9 @@ def _word_counts(words: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
     shown = [(min(spelling[key].items(), key=lambda item: (-item[1], item[0]))[0], count)
              for key, count in counts.items()]
     return tuple(sorted(shown, key=lambda item: (-item[1], item[0].casefold())))
+
+
+def _dreams(activity: Activity) -> bool:
+    """Its cards are dreams: reported with their dots, not among every card."""
+    kind = kinds.of(activity)
+    return kind is not None and kind.cards_are_dreams

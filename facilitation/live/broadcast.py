@@ -43,9 +43,6 @@ from .rooms import (
 )
 from .watchdog import Watchdog
 
-# Per-person parts that list the shared board, fetched again by each phone when it changes.
-OWN_LISTS = {"dreams": "my-votes", "propositions": "my-votes", "commitments": "my-teams"}
-
 
 class SocketBroadcaster:
     """The live layer the services talk to (see services.Broadcaster).
@@ -139,12 +136,15 @@ class SocketBroadcaster:
         seated room, not more often than ``pace.BOARD_EVERY``."""
         with self._rendering():
             layout = room_model.layout(self._rt(), workshop_id)
-        spread = self._refetch_spread(workshop_id, OWN_LISTS.get(layout.kind, ""))
+        # A phone's own part that lists the board (its ballot, its teams) is fetched again.
+        own_list = layout.activity_kind.own_list if layout.activity_kind else None
+        spread = self._refetch_spread(workshop_id, own_list or "")
 
         def render(state: room_model.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state, view="room")
-            if state.kind in OWN_LISTS:
-                html += render_template("partials/_refetch.html", target=OWN_LISTS[state.kind],
+            if state.activity_kind and state.activity_kind.own_list:
+                html += render_template("partials/_refetch.html",
+                                        target=state.activity_kind.own_list,
                                         state=state, spread=spread)
             return html
 
@@ -247,7 +247,7 @@ class SocketBroadcaster:
         has the plenary in its place (refresh_facilitator)."""
         latest = partial(room_model.table_state, self._rt(), workshop_id, None)
         self.send(facilitator_room(workshop_id), when_it_leaves(latest, render_projector_wall),
-                  key="wall", min_window=min_window)
+                  key="projector-wall", min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
         """The workshop is gone: every screen says so, forgets its drafts, and is let go.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
 from ..store import Contribution, Workshop
 from ..words import N_
 from . import Runtime, seating
@@ -36,7 +36,7 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
         if activity is None or activity.key != workshop.activity_key:
             raise Conflict("The facilitator has moved the room on. Your text is still "
                            "in the box: check the new question and send it again.")
-        if activity.kind not in cycle.COMPOSER_KINDS:
+        if not (kind := kinds.of(activity)) or not kind.composer:
             raise Conflict("This activity has its own form. Your text is still in the box.")
         refuse_if_locked(db, workshop, activity, N_(
             "The facilitator has closed this activity for new contributions. Your text is "

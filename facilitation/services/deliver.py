@@ -10,20 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from .. import kinds
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import (
     ActionTeam,
     ActionTeamMember,
+    ActivityState,
     Commitment,
     Proposition,
 )
 from ..words import N_, Term, say_day
-from . import Runtime
+from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Forbidden, Invalid, NotFound
 from .once import client_id_of, open_activity, store_once
@@ -118,7 +121,7 @@ def deliver_board(db: Session, workshop: Workshop, plan: Plan,
 
 def _open(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activity]:
     return open_activity(
-        db, rt, actor, "commitments",
+        db, rt, actor, kinds.COMMITMENTS,
         moved_on=N_("The room is not making commitments right now. What you wrote is still in "
                     "the form."),
         locked=N_("The facilitator has closed this activity. What you wrote is still in the "
@@ -310,3 +313,29 @@ def set_next_review(rt: Runtime, actor: Actor, value: object,
         workshop.version += 1
     rt.broadcaster.workshop_changed(actor.workshop_id)
     return day
+
+
+@parts.room(kinds.COMMITMENTS)
+def _commitments_in_room(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
+                         _settings: ActivityState | None) -> dict[str, Any]:
+    """The Deliver board; what counts is how many people made a commitment."""
+    return {"deliver": deliver_board(db, workshop, plan, activity),
+            "counted": db.scalar(select(func.count(func.distinct(Commitment.participant_id)))
+                                 .where(Commitment.workshop_id == workshop.id,
+                                        Commitment.activity_key == activity.key)) or 0}
+
+
+@parts.facilitator(kinds.COMMITMENTS)
+def _commitments_for_the_facilitator(db: Session, room: Any) -> dict[str, Any]:
+    """Hidden commitments, for the facilitator to restore."""
+    return {"hidden_items": [(f"commitment:{c.id}", c.what) for c in db.scalars(
+        select(Commitment).where(Commitment.workshop_id == room.workshop.id,
+                                 Commitment.hidden.is_(True)).order_by(Commitment.id))]}
+
+
+@parts.mine(kinds.COMMITMENTS)
+def _my_commitments_and_teams(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+    person = db.get(Participant, participant_id)
+    return {"my_commitments": my_commitments(db, room.workshop.id, participant_id),
+            "my_teams": my_teams(db, room.workshop.id, participant_id),
+            "my_name": person.display_name if person else None}

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .. import kinds
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import (
@@ -27,13 +29,13 @@ from ..store.models import (
     utcnow,
 )
 from ..words import N_, Term
-from . import Runtime
+from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Invalid, NotFound
 from .once import client_id_of, open_activity, store_once
 from .stories import room_stories
 from .text import clean
-from .votes import dots_per_person, tallies, voters
+from .votes import ballot, dots_per_person, tallies, voters
 
 
 class EditConflict(Conflict):
@@ -51,7 +53,7 @@ class EditConflict(Conflict):
 
 def design_key(plan: Plan) -> str | None:
     """The first propositions activity: it holds the areas every Design round shares."""
-    return next((a.key for a in plan.activities.values() if a.kind == "propositions"), None)
+    return next((a.key for a in plan.activities.values() if kinds.of(a) is kinds.PROPOSITIONS), None)
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def design_board(db: Session, workshop: Workshop, plan: Plan, activity: Activity
 def _writing(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activity]:
     """The open propositions activity, or a clear refusal that keeps the person's text."""
     return open_activity(
-        db, rt, actor, "propositions",
+        db, rt, actor, kinds.PROPOSITIONS,
         moved_on=N_("The room has moved on from Design. Your text is still in the box."),
         locked=N_("The facilitator has closed this activity for changes. Your text is still "
                   "in the box."))
@@ -330,3 +332,40 @@ def remove_area(rt: Runtime, actor: Actor, ref: object) -> None:
         db.delete(area)
         workshop.version += 1
     rt.broadcaster.workshop_changed(actor.workshop_id)
+
+
+@parts.room(kinds.PROPOSITIONS)
+def _statements_in_room(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
+                        settings: ActivityState | None) -> dict[str, Any]:
+    """The Design board; what counts is how many people wrote a statement."""
+    return {"design": design_board(db, workshop, plan, activity, settings),
+            "counted": db.scalar(select(func.count(func.distinct(Proposition.participant_id)))
+                                 .where(Proposition.workshop_id == workshop.id,
+                                        Proposition.activity_key == activity.key)) or 0}
+
+
+@parts.facilitator(kinds.PROPOSITIONS)
+def _statements_for_the_facilitator(db: Session, room: Any) -> dict[str, Any]:
+    """Hidden statements to restore, and every saved wording of each, oldest first."""
+    workshop_id = room.workshop.id
+    hidden = [(f"proposition:{p.id}", p.text) for p in db.scalars(select(Proposition).where(
+        Proposition.workshop_id == workshop_id, Proposition.hidden.is_(True))
+        .order_by(Proposition.id))]
+    history: dict[int, list[str]] = {}
+    for revision in db.scalars(select(PropositionRevision)
+                               .join(Proposition, Proposition.id == PropositionRevision.proposition_id)
+                               .where(Proposition.workshop_id == workshop_id)
+                               .order_by(PropositionRevision.version)):
+        history.setdefault(revision.proposition_id, []).append(revision.text)
+    return {"hidden_items": hidden, "revisions": history}
+
+
+@parts.mine(kinds.PROPOSITIONS)
+def _my_dots_on_statements(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+    """My dots, and which statements are mine (marked "yours" only on my screen)."""
+    workshop_id, activity = room.workshop.id, room.activity
+    own = db.scalars(select(Proposition.id).where(
+        Proposition.workshop_id == workshop_id, Proposition.participant_id == participant_id))
+    settings = db.get(ActivityState, (workshop_id, activity.key))
+    return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
+            "mine": frozenset(f"proposition:{item}" for item in own)}

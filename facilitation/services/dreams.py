@@ -10,20 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import kinds
 from ..plans import Activity
 from ..store import Contribution, Workshop
 from ..store.models import ActivityState, ItemTheme, Theme
 from ..words import N_, month_year
-from . import Runtime
+from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Invalid, NotFound
 from .once import author_name, client_id_of, open_activity, store_once
 from .text import clean
-from .votes import dots_per_person, tallies, voters
+from .votes import ballot, dots_per_person, tallies, voters
 
 DEFAULT_HORIZON_MONTHS = 24
 
@@ -126,7 +128,7 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
 
     def write(db: Session) -> Contribution:
         workshop, _plan, activity = open_activity(
-            db, rt, actor, "dreams",
+            db, rt, actor, kinds.DREAMS,
             moved_on=N_("The room has moved on from dreaming. Your text is still in the box."),
             locked=N_("The facilitator has closed this activity for new dreams. Your text is "
                       "still in the box."))
@@ -145,3 +147,21 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
     if created:
         rt.broadcaster.board_changed(actor.workshop_id)
     return dream, created
+
+
+@parts.room(kinds.DREAMS)
+def _dreams_in_room(db: Session, workshop: Workshop, _plan: object, activity: Activity,
+                    settings: ActivityState | None) -> dict[str, Any]:
+    return dict(dreams=dream_board(db, workshop, activity, settings))
+
+
+@parts.mine(kinds.DREAMS)
+def _my_dots_on_dreams(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+    """My dots, and which dreams are mine (marked "yours" only on my screen)."""
+    workshop_id, activity = room.workshop.id, room.activity
+    own = db.scalars(select(Contribution.id).where(
+        Contribution.workshop_id == workshop_id, Contribution.activity_key == activity.key,
+        Contribution.participant_id == participant_id))
+    settings = db.get(ActivityState, (workshop_id, activity.key))
+    return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
+            "mine": frozenset(f"contribution:{item}" for item in own)}

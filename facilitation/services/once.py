@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
+from ..kinds import Kind
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import ActivityState
@@ -58,7 +59,7 @@ def store_once(rt: Runtime, actor: Actor, model: type[Row], client_id: str,
     return row, True
 
 
-def open_activity(db: Session, rt: Runtime, actor: Actor, kind: str, moved_on: str,
+def open_activity(db: Session, rt: Runtime, actor: Actor, kind: Kind, moved_on: str,
                   locked: str) -> tuple[Workshop, Plan, Activity]:
     """The room's current activity if it is of ``kind`` and open; else refuse with
     ``moved_on`` or ``locked`` (marked messages that tell people their text is kept)."""
@@ -67,7 +68,7 @@ def open_activity(db: Session, rt: Runtime, actor: Actor, kind: str, moved_on: s
         raise NotFound("This workshop no longer exists.")
     plan = rt.plan_for(workshop.plan_name)
     activity = plan.activity(workshop.activity_key)
-    if (activity is None or activity.kind != kind
+    if (activity is None or kinds.of(activity) is not kind
             or not cycle.phase(workshop.phase).open_for_contributions):
         raise Conflict(moved_on)
     refuse_if_locked(db, workshop, activity, locked)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from .. import kinds
 from ..store import Participant, Workshop
 from ..store.models import PairGroup, PairMember
 from ..words import translate
@@ -94,7 +95,7 @@ def _interview_key(db: Session, rt: Runtime, workshop_id: int) -> str:
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
     activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
-    if activity is None or activity.kind != "interview":
+    if activity is None or not (kind := kinds.of(activity)) or not kind.interviews:
         raise Conflict("Pairs are made during an interview activity.")
     return activity.key
 

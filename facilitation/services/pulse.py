@@ -12,17 +12,18 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
 from ..plans import Activity
 from ..store import Workshop
 from ..store.models import ActivityState, PulseResponse
 from ..words import N_
-from . import Runtime
+from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean
@@ -118,7 +119,7 @@ def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseRespon
                 if workshop is None:
                     raise NotFound("This workshop no longer exists.")
                 activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
-                if (activity is None or activity.kind != "pulse"
+                if (activity is None or kinds.of(activity) is not kinds.PULSE
                         or not cycle.phase(workshop.phase).open_for_contributions):
                     raise Conflict("The check-out is not open right now.")
                 settings = db.get(ActivityState, (workshop.id, activity.key))
@@ -153,3 +154,16 @@ def my_response(db: Session, workshop_id: int, key: str,
     return db.scalar(select(PulseResponse).where(
         PulseResponse.workshop_id == workshop_id, PulseResponse.activity_key == key,
         PulseResponse.participant_id == participant_id))
+
+
+@parts.room(kinds.PULSE)
+def _check_out_in_room(db: Session, workshop: Workshop, _plan: object, activity: Activity,
+                       settings: ActivityState | None) -> dict[str, Any]:
+    """The check-out's results (shown only once revealed); what counts is the answers."""
+    results = pulse_results(db, workshop.id, activity, settings)
+    return dict(pulse=results, counted=results.responses)
+
+
+@parts.mine(kinds.PULSE)
+def _my_check_out(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+    return {"my_pulse": my_response(db, room.workshop.id, room.activity.key, participant_id)}

@@ -16,28 +16,24 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
 from ..plans import Activity, Plan
 from ..store import Contribution, Participant, Workshop
-from ..store.models import (
-    ActivityState,
-    Commitment,
-    Proposition,
-    PropositionRevision,
-    PulseResponse,
-    Story,
-)
-from . import Runtime, seating
+from ..store.models import ActivityState, Commitment, Proposition, PulseResponse, Story
+
+# Each kind's service registers what it adds to these views (parts.py); the imports below
+# are what fill the registers (suggest registers the theme board's suggestions).
+from . import Runtime, parts, seating, suggest  # noqa: F401
 from .activities import Timer, timer_of
-from .deliver import DeliverBoard, deliver_board, my_commitments, my_teams
-from .design import DesignBoard, design_board
-from .dreams import DreamBoard, dream_board
+from .deliver import DeliverBoard
+from .design import DesignBoard
+from .dreams import DreamBoard
 from .errors import NotFound
-from .pairs import Group, MyPair, current_round, groups_of_round, my_pair
-from .pulse import PulseResults, my_response, pulse_results
-from .stories import StoryView, pending_quotes, room_stories, stories_for_member
-from .themes import Board, BoardItem, board, decided_signatures
-from .votes import VOTE_KINDS, Ballot, ballot
+from .pairs import Group, MyPair
+from .pulse import PulseResults
+from .stories import StoryView
+from .themes import Board, BoardItem, board
+from .votes import Ballot
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,13 @@ class RoomState:
 
     @property
     def kind(self) -> str | None:
+        """The current activity's kind, by name (for the page's classes)."""
         return self.activity.kind if self.activity else None
+
+    @property
+    def activity_kind(self) -> kinds.Kind | None:
+        """What the current activity's kind is and shows (kinds/)."""
+        return kinds.of(self.activity)
 
     @property
     def table_walls(self) -> bool:
@@ -94,8 +96,9 @@ class RoomState:
     @property
     def accepting(self) -> bool:
         """True while the current activity takes wall contributions."""
-        return (self.phase.open_for_contributions and self.activity is not None
-                and self.activity.kind in cycle.COMPOSER_KINDS and not self.locked)
+        kind = self.activity_kind
+        return (self.phase.open_for_contributions and kind is not None and kind.composer
+                and not self.locked)
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,14 @@ class Layout:
     kind: str | None
 
     @property
+    def activity_kind(self) -> kinds.Kind | None:
+        return kinds.named(self.kind)
+
+    @property
     def table_walls(self) -> bool:
         """True when phones show their own table's cards rather than the whole wall."""
-        return self.seated and self.kind in cycle.COMPOSER_KINDS
+        kind = self.activity_kind
+        return self.seated and kind is not None and kind.composer
 
 
 def layout(rt: Runtime, workshop_id: int) -> Layout:
@@ -127,7 +135,8 @@ def layout(rt: Runtime, workshop_id: int) -> Layout:
 
 def discover_card_keys(plan: Plan) -> list[str]:
     """Activities whose cards can be grouped into themes: Discover's shared walls."""
-    return [a.key for a in plan.phases["discover"].activities if a.kind == "wall"]
+    return [a.key for a in plan.phases["discover"].activities
+            if (kind := kinds.of(a)) and kind.grouped_into_themes]
 
 
 def _settings(db: Session, workshop_id: int, key: str) -> ActivityState | None:
@@ -172,14 +181,13 @@ def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD
             case((Participant.connections > 0, 1), else_=0)), 0))
         .where(Participant.workshop_id == workshop_id)).one()
     seated = seating.uses_tables(workshop.seating, joined)
+    kind = kinds.of(activity)
     if wall == SEAT:
-        wall = EVERY_CARD if not seated or activity is None or (
-            activity.kind not in cycle.COMPOSER_KINDS) else SEAT
+        wall = SEAT if seated and kind is not None and kind.composer else EVERY_CARD
     contributions: list[Contribution] = []
     cards = 0
     contributed = 0
     timer, locked, revealed = None, False, False
-    stories: list[StoryView] = []
     themes: Board | None = None
     method: dict = {}
     if activity is not None:
@@ -200,42 +208,16 @@ def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD
         timer = timer_of(settings, activity.minutes)
         locked = bool(settings and settings.locked)
         revealed = bool(settings and settings.revealed)
-        if activity.kind == "interview":
-            stories = room_stories(db, workshop_id)
-            contributed = db.scalar(select(func.count(Story.id)).where(
-                Story.workshop_id == workshop_id, Story.activity_key == activity.key)) or 0
-        if activity.kind in ("themes", "dreams", "propositions"):
+        if kind is not None and kind.shows_themes:
             themes = board(db, workshop_id, discover_card_keys(plan))
-        method = _method_boards(db, workshop, plan, activity, settings)
+        reader = parts.ROOM.get(activity.kind)
+        method = reader(db, workshop, plan, activity, settings) if reader else {}
         if "counted" in method:
             contributed = method.pop("counted")
     return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
                      joined, int(present), contributed, timer, locked, revealed,
-                     _spotlight(db, workshop), stories, themes, **method, cards=cards,
+                     _spotlight(db, workshop), board=themes, **method, cards=cards,
                      seated=seated, table=table if seated else None)
-
-
-def _method_boards(db: Session, workshop: Workshop, plan: Plan, activity: Activity,
-                   settings: ActivityState | None) -> dict:
-    """The Dream, Design and Deliver boards, and how many people took part in each."""
-    if activity.kind == "dreams":
-        return {"dreams": dream_board(db, workshop, activity, settings)}
-    if activity.kind == "propositions":
-        return {"design": design_board(db, workshop, plan, activity, settings),
-                "counted": db.scalar(select(func.count(func.distinct(
-                    Proposition.participant_id))).where(
-                    Proposition.workshop_id == workshop.id,
-                    Proposition.activity_key == activity.key)) or 0}
-    if activity.kind == "commitments":
-        return {"deliver": deliver_board(db, workshop, plan, activity),
-                "counted": db.scalar(select(func.count(func.distinct(
-                    Commitment.participant_id))).where(
-                    Commitment.workshop_id == workshop.id,
-                    Commitment.activity_key == activity.key)) or 0}
-    if activity.kind == "pulse":
-        results = pulse_results(db, workshop.id, activity, settings)
-        return {"pulse": results, "counted": results.responses}
-    return {}
 
 
 def room_state(rt: Runtime, workshop_id: int) -> RoomState:
@@ -263,12 +245,12 @@ class FacilitatorView:
     """What only the facilitator sees: pairs, the theme board with suggestions, moderation."""
 
     room: RoomState
-    groups: list[Group]
-    unpaired_present: int
-    board: Board | None
-    suggestions: list
-    hidden_cards: list[Contribution]
-    hidden_stories: list[Story]
+    groups: list[Group] = field(default_factory=list)
+    unpaired_present: int = 0
+    board: Board | None = None
+    suggestions: list = field(default_factory=list)
+    hidden_cards: list[Contribution] = field(default_factory=list)
+    hidden_stories: list[Story] = field(default_factory=list)
     # Hidden statements and commitments as (ref, text), for the facilitator to restore.
     hidden_items: list[tuple[str, str]] = field(default_factory=list)
     # Every saved wording of each statement, oldest first, for the Design panel.
@@ -284,57 +266,17 @@ def facilitator_view(rt: Runtime, workshop_id: int) -> FacilitatorView:
         plenary = None
         if room.table_walls and room.activity is not None:
             plenary = seating.plenary(db, workshop_id, room.activity.key)
-        groups: list[Group] = []
-        unpaired = 0
-        themes = room.board
-        suggestions: list = []
+        extras: dict = {}
         hidden_cards: list[Contribution] = []
-        hidden_stories: list[Story] = []
-        hidden_items: list[tuple[str, str]] = []
-        revisions: dict[int, list[str]] = {}
         if room.activity is not None:
-            key = room.activity.key
-            if room.kind == "interview":
-                groups = groups_of_round(db, workshop_id, key, current_round(db, workshop_id, key))
-                paired = {m.participant_id for g in groups for m in g.members}
-                unpaired = db.scalar(select(func.count()).where(
-                    Participant.workshop_id == workshop_id, Participant.connections > 0,
-                    Participant.id.not_in(paired) if paired else True)) or 0
-                hidden_stories = list(db.scalars(select(Story).where(
-                    Story.workshop_id == workshop_id, Story.activity_key == key,
-                    Story.hidden.is_(True))))
-            if room.kind == "themes" and themes is not None:
-                from .suggest import suggestions_for  # only the theme board needs the engine
-
-                suggestions = suggestions_for(themes, decided_signatures(db, workshop_id))
+            reader = parts.FACILITATOR.get(room.activity.kind)
+            extras = reader(db, room) if reader else {}
             hidden_cards = list(db.scalars(select(Contribution).where(
-                Contribution.workshop_id == workshop_id, Contribution.activity_key == key,
+                Contribution.workshop_id == workshop_id,
+                Contribution.activity_key == room.activity.key,
                 Contribution.hidden.is_(True)).order_by(Contribution.id)))
-            hidden_items, revisions = _facilitator_method(db, room)
-        return FacilitatorView(room, groups, unpaired, themes, suggestions, hidden_cards,
-                               hidden_stories, hidden_items, revisions, plenary)
-
-
-def _facilitator_method(db: Session, room: RoomState) -> tuple[list[tuple[str, str]],
-                                                               dict[int, list[str]]]:
-    """Design and Deliver extras: hidden statements or commitments, and wording history."""
-    if room.kind == "propositions":
-        hidden = [(f"proposition:{p.id}", p.text) for p in db.scalars(select(Proposition).where(
-            Proposition.workshop_id == room.workshop.id, Proposition.hidden.is_(True))
-            .order_by(Proposition.id))]
-        history: dict[int, list[str]] = {}
-        for revision in db.scalars(select(PropositionRevision)
-                                   .join(Proposition,
-                                         Proposition.id == PropositionRevision.proposition_id)
-                                   .where(Proposition.workshop_id == room.workshop.id)
-                                   .order_by(PropositionRevision.version)):
-            history.setdefault(revision.proposition_id, []).append(revision.text)
-        return hidden, history
-    if room.kind == "commitments":
-        return [(f"commitment:{c.id}", c.what) for c in db.scalars(select(Commitment).where(
-            Commitment.workshop_id == room.workshop.id, Commitment.hidden.is_(True))
-            .order_by(Commitment.id))], {}
-    return [], {}
+        return FacilitatorView(room, board=room.board, hidden_cards=hidden_cards,
+                               plenary=plenary, **extras)
 
 
 @dataclass(frozen=True)
@@ -343,9 +285,9 @@ class MyView:
 
     room: RoomState
     participant_id: str
-    pair: MyPair | None
-    my_stories: list[StoryView]
-    quotes_to_answer: list[Story]
+    pair: MyPair | None = None
+    my_stories: list[StoryView] = field(default_factory=list)
+    quotes_to_answer: list[Story] = field(default_factory=list)
     ballot: Ballot | None = None
     # Refs ("contribution:3", "proposition:5") of what I wrote, marked "yours" only for me.
     mine: frozenset[str] = frozenset()
@@ -362,45 +304,9 @@ class MyView:
 
 
 def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
+    """One participant's view: the room as their table sees it, and their own part."""
     with rt.store.reading() as db:
         person = db.get(Participant, participant_id)
         room = load_room(db, rt, workshop_id, SEAT, person.table_label if person else None)
-        pair = None
-        mine: list[StoryView] = []
-        quotes: list[Story] = []
-        if room.kind == "interview" and room.activity is not None:
-            pair = my_pair(db, workshop_id, room.activity.key, participant_id)
-            mine = stories_for_member(db, workshop_id, participant_id)
-            quotes = pending_quotes(db, workshop_id, participant_id)
-        return MyView(room, participant_id, pair, mine, quotes,
-                      **_my_method(db, room, participant_id))
-
-
-def _my_method(db: Session, room: RoomState, participant_id: str) -> dict:
-    """My dots, what I wrote, my commitments, teams and check-out answers."""
-    activity = room.activity
-    if activity is None:
-        return {}
-    workshop_id = room.workshop.id
-    if activity.kind in VOTE_KINDS:
-        settings = _settings(db, workshop_id, activity.key)
-        if activity.kind == "dreams":
-            own = db.scalars(select(Contribution.id).where(
-                Contribution.workshop_id == workshop_id,
-                Contribution.activity_key == activity.key,
-                Contribution.participant_id == participant_id))
-        else:
-            own = db.scalars(select(Proposition.id).where(
-                Proposition.workshop_id == workshop_id,
-                Proposition.participant_id == participant_id))
-        target = VOTE_KINDS[activity.kind]
-        return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
-                "mine": frozenset(f"{target}:{item}" for item in own)}
-    if activity.kind == "commitments":
-        person = db.get(Participant, participant_id)
-        return {"my_commitments": my_commitments(db, workshop_id, participant_id),
-                "my_teams": my_teams(db, workshop_id, participant_id),
-                "my_name": person.display_name if person else None}
-    if activity.kind == "pulse":
-        return {"my_pulse": my_response(db, workshop_id, activity.key, participant_id)}
-    return {}
+        reader = parts.MINE.get(room.kind) if room.activity is not None else None
+        return MyView(room, participant_id, **(reader(db, room, participant_id) if reader else {}))

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..store.models import PairMember, Story, utcnow
+from .. import kinds
+from ..plans import Activity, Plan
+from ..store import Participant, Workshop
+from ..store.models import ActivityState, PairMember, Story, utcnow
 from ..words import N_
-from . import Runtime
+from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .pairs import _interview_key, my_pair
+from .pairs import _interview_key, current_round, groups_of_round, my_pair
 from .text import clean
 
 HEADLINE_WORDS = 12
@@ -145,3 +149,35 @@ def group_member_ids(db: Session, group_id: int | None) -> list[str]:
         return []
     return list(db.scalars(select(PairMember.participant_id)
                            .where(PairMember.group_id == group_id)))
+
+
+@parts.room(kinds.INTERVIEW)
+def _interviews_in_room(db: Session, workshop: Workshop, _plan: Plan, activity: Activity,
+                        _settings: ActivityState | None) -> dict[str, Any]:
+    """The stories shared with the room; what counts is how many stories were captured."""
+    return {"stories": room_stories(db, workshop.id),
+            "counted": db.scalar(select(func.count(Story.id)).where(
+                Story.workshop_id == workshop.id, Story.activity_key == activity.key)) or 0}
+
+
+@parts.facilitator(kinds.INTERVIEW)
+def _pairs_for_the_facilitator(db: Session, room: Any) -> dict[str, Any]:
+    """This round's pairs, how many connected people wait for a partner, hidden stories."""
+    workshop_id, key = room.workshop.id, room.activity.key
+    groups = groups_of_round(db, workshop_id, key, current_round(db, workshop_id, key))
+    paired = {m.participant_id for g in groups for m in g.members}
+    unpaired = db.scalar(select(func.count()).where(
+        Participant.workshop_id == workshop_id, Participant.connections > 0,
+        Participant.id.not_in(paired) if paired else True)) or 0
+    hidden = list(db.scalars(select(Story).where(
+        Story.workshop_id == workshop_id, Story.activity_key == key, Story.hidden.is_(True))))
+    return {"groups": groups, "unpaired_present": unpaired, "hidden_stories": hidden}
+
+
+@parts.mine(kinds.INTERVIEW)
+def _my_interview(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+    """My pair, the stories I capture or tell, and quotes waiting for my yes or no."""
+    workshop_id = room.workshop.id
+    return {"pair": my_pair(db, workshop_id, room.activity.key, participant_id),
+            "my_stories": stories_for_member(db, workshop_id, participant_id),
+            "quotes_to_answer": pending_quotes(db, workshop_id, participant_id)}

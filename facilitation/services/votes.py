@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .. import cycle
+from .. import cycle, kinds
 from ..plans import Activity
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Proposition, Vote
@@ -26,7 +26,12 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 
 DEFAULT_DOTS = 3
 MAX_DOTS = 10
-VOTE_KINDS = {"dreams": "contribution", "propositions": "proposition"}
+
+
+def _target_type(activity: Activity) -> str | None:
+    """What people's dots go on in ``activity`` ("contribution", "proposition"), if anything."""
+    kind = kinds.of(activity)
+    return kind.vote_target if kind else None
 
 
 def dots_per_person(activity: Activity, settings: ActivityState | None) -> int:
@@ -38,7 +43,7 @@ def dots_per_person(activity: Activity, settings: ActivityState | None) -> int:
 
 def visible_targets(db: Session, workshop_id: int, activity: Activity) -> set[int]:
     """Ids of the items people can vote on in ``activity`` (hidden ones left out)."""
-    if activity.kind == "dreams":
+    if _target_type(activity) == "contribution":
         return set(db.scalars(select(Contribution.id).where(
             Contribution.workshop_id == workshop_id, Contribution.activity_key == activity.key,
             Contribution.hidden.is_(False))))
@@ -49,7 +54,7 @@ def visible_targets(db: Session, workshop_id: int, activity: Activity) -> set[in
 def _votes(db: Session, workshop_id: int, activity: Activity, participant_id: str | None = None):  # noqa: ANN202
     query = select(Vote.target_id).where(
         Vote.workshop_id == workshop_id, Vote.activity_key == activity.key,
-        Vote.target_type == VOTE_KINDS[activity.kind])
+        Vote.target_type == _target_type(activity))
     if participant_id is not None:
         query = query.where(Vote.participant_id == participant_id)
     return db.scalars(query)
@@ -104,7 +109,7 @@ def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, Ac
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
     activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
-    if (activity is None or activity.kind not in VOTE_KINDS
+    if (activity is None or _target_type(activity) is None
             or not cycle.phase(workshop.phase).open_for_contributions):
         raise Conflict("There is no vote running right now.")
     return activity, db.get(ActivityState, (workshop.id, activity.key))
@@ -112,7 +117,7 @@ def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, Ac
 
 def _target(ref: object, activity: Activity) -> int:
     kind, _, number = str(ref or "").partition(":")
-    if kind != VOTE_KINDS[activity.kind] or not number.isdigit():
+    if kind != _target_type(activity) or not number.isdigit():
         raise Invalid("Choose one of the items on the list to put your dot on.")
     return int(number)
 
@@ -136,7 +141,7 @@ def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
             raise NotFound("That item is no longer on the list.")
         db.add(Vote(workshop_id=actor.workshop_id, activity_key=activity.key,
                     participant_id=actor.participant_id,
-                    target_type=VOTE_KINDS[activity.kind], target_id=target))
+                    target_type=_target_type(activity), target_id=target))
         db.flush()
         mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
         if mine.used > mine.limit:
@@ -159,7 +164,7 @@ def take_back_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         dot = db.scalar(select(Vote.id).where(
             Vote.workshop_id == actor.workshop_id, Vote.activity_key == activity.key,
             Vote.participant_id == actor.participant_id,
-            Vote.target_type == VOTE_KINDS[activity.kind], Vote.target_id == target).limit(1))
+            Vote.target_type == _target_type(activity), Vote.target_id == target).limit(1))
         if dot is None:
             raise Conflict("You have no dot on that one to take back.")
         db.execute(delete(Vote).where(Vote.id == dot))

@@ -80,7 +80,7 @@ def register(app: Flask, socketio: SocketIO) -> None:
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,
         format_clock_words=_clock_words, sharing_levels=stories.SHARING,
-        composer_kinds=cycle.COMPOSER_KINDS, csrf_field=_csrf_field,
+        csrf_field=_csrf_field,
         table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
         phone_shows=PHONE_SHOWS,
         **method_globals())

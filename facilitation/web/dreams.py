@@ -10,7 +10,7 @@ from .. import runtime_of
 from ..services import dreams, votes
 from .answers import facilitator_action, participant_action
 
-bp = Blueprint("dreams", __name__, url_prefix="/w/<code>")
+bp = Blueprint("dreaming", __name__, url_prefix="/w/<code>")
 
 
 @bp.post("/dreams")

@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from ..services import themes
 from .answers import facilitator_action
 
-bp = Blueprint("themes", __name__, url_prefix="/w/<code>/themes")
+bp = Blueprint("positive_core", __name__, url_prefix="/w/<code>/themes")
 
 
 @bp.post("/new")
