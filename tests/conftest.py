@@ -155,6 +155,19 @@ class FaultLedger:
         self.lost = 0
         self.resent_after_lost_ack = 0
 
+    def as_dict(self) -> dict:
+        return {"faults": dict(self.faults), "bad_inputs": dict(self.bad_inputs),
+                "acknowledged": self.acknowledged, "lost": self.lost,
+                "resent_after_lost_ack": self.resent_after_lost_ack}
+
+    def add(self, figures: dict) -> None:
+        """Add the figures another test process counted (parallel workers)."""
+        self.faults.update(figures["faults"])
+        self.bad_inputs.update(figures["bad_inputs"])
+        self.acknowledged += figures["acknowledged"]
+        self.lost += figures["lost"]
+        self.resent_after_lost_ack += figures["resent_after_lost_ack"]
+
     def summary(self) -> str:
         def detail(counter: Counter[str]) -> str:
             return ", ".join(f"{count} {kind}" for kind, count in sorted(counter.items()))
@@ -174,7 +187,21 @@ def ledger() -> FaultLedger:
     return _LEDGER
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest hook
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A parallel worker hands its figures to the process that reports them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["ledger"] = _LEDGER.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: WorkerController, error: object | None) -> None:  # pytest-xdist's hook
+    figures = getattr(node, "workeroutput", {}).get("ledger")
+    if figures:
+        _LEDGER.add(figures)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _LEDGER.faults or _LEDGER.bad_inputs or _LEDGER.acknowledged:
         terminalreporter.write_sep("-", "reliability figures")
         terminalreporter.write_line(_LEDGER.summary())

@@ -1,9 +1,12 @@
-"""Browser contexts for end-to-end tests, each closed when its test ends."""
+"""Browser contexts for end-to-end tests, each closed when its test ends, and one real
+server per test module (each test starts its own workshop on it)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
+
+from ..conftest import ServerProcess
 
 # The machine is small and shared: wait generously for what a person would eventually see.
 expect.set_options(timeout=15_000)
@@ -25,3 +28,23 @@ def new_context(browser: Browser):
     yield open_context
     for context in opened:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """``python app.py`` for the tests of one module: starting one per test cost a second
+    each. A test that kills it starts it again on the same data, as a facilitator would."""
+    folder = tmp_path_factory.mktemp("server")
+    process = ServerProcess(folder / "data", folder / "server.log").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(autouse=True)
+def _server_is_up(request: pytest.FixtureRequest) -> None:
+    """A test that left the module's server stopped (a failure part-way through a crash
+    test) must not fail the tests after it."""
+    if "server" in request.fixturenames:
+        process = request.getfixturevalue("server")
+        if process.process is None or process.process.poll() is not None:
+            process.start()

@@ -89,14 +89,17 @@ def test_a_skipped_beat_makes_the_page_fetch_its_view_again(server, new_context)
     assert not phone.locator("template[data-beat]").count(), "a beat was left in the page"
 
 
-@pytest.mark.parametrize("transport", ["websocket", "long-polling"])
-def test_a_phone_asleep_for_a_minute_finds_everything_it_missed(
-        server, new_context, ledger, transport) -> None:
+def test_phones_asleep_for_a_minute_find_everything_they_missed(
+        server, new_context, ledger) -> None:
+    """Two phones, one on WebSocket and one on long-polling (its WebSocket refused), lock
+    their screens at the same moment while the room shares and moves to another question."""
     facilitator, code = open_room(server, new_context)
-    context = new_context(viewport={"width": 360, "height": 740})
-    if transport == "long-polling":
-        context.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: ws.close())
-    phone = join_as_participant(context, server.url, code)
+    sleepers: dict[str, tuple[BrowserContext, Page]] = {}
+    for transport in ("websocket", "long-polling"):
+        context = new_context(viewport={"width": 360, "height": 740})
+        if transport == "long-polling":
+            context.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: ws.close())
+        sleepers[transport] = (context, join_as_participant(context, server.url, code))
     neighbour = join_as_participant(new_context(), server.url, code)
 
     def share(page: Page, text: str) -> None:
@@ -104,25 +107,29 @@ def test_a_phone_asleep_for_a_minute_finds_everything_it_missed(
         page.get_by_role("button", name="Share").click()
         expect(page.locator("#composer-status")).to_have_text("Shared. Thank you.")
 
-    share(phone, "Written before the screen locked")
-    phone.get_by_label("Your words").fill("Half typed when the screen locked")
-
-    cdp = context.new_cdp_session(phone)
-    cdp.send("Page.setWebLifecycleState", {"state": "frozen"})
-    ledger.faults[f"phone asleep for a minute ({transport})"] += 1
-    share(neighbour, "Shared while the phone slept")
+    freezers = {}
+    for transport, (context, phone) in sleepers.items():
+        share(phone, f"Written on {transport} before the screen locked")
+        phone.get_by_label("Your words").fill(f"Half typed on {transport}")
+        freezers[transport] = context.new_cdp_session(phone)
+    for transport, cdp in freezers.items():
+        cdp.send("Page.setWebLifecycleState", {"state": "frozen"})
+        ledger.faults[f"phone asleep for a minute ({transport})"] += 1
+    share(neighbour, "Shared while the phones slept")
     facilitator.wait_for_timeout(20_000)
     facilitator.locator(".activity-chooser button[value=topic-framing]").click()
     expect(facilitator.locator("#phase-panel")).to_contain_text('What "at our best" means')
-    share(neighbour, "Shared on the new question while the phone slept")
-    facilitator.wait_for_timeout(40_000)  # a minute in all: the server let the phone go
-    cdp.send("Page.setWebLifecycleState", {"state": "active"})
+    share(neighbour, "Shared on the new question while the phones slept")
+    facilitator.wait_for_timeout(40_000)  # a minute in all: the server let the phones go
+    for cdp in freezers.values():
+        cdp.send("Page.setWebLifecycleState", {"state": "active"})
 
-    expect(phone.locator("#phase-panel")).to_contain_text('What "at our best" means',
-                                                          timeout=LONG)
-    expect(cards(phone, "on the new question while the phone slept")).to_have_count(1)
-    expect(phone.locator("#connection")).to_have_text("Connected")
-    expect(phone.get_by_label("Your words")).to_have_value("Half typed when the screen locked")
-    share(phone, "Back awake and still heard")
-    expect(cards(facilitator, "Back awake and still heard")).to_have_count(1)
-    ledger.acknowledged += 2
+    for transport, (_context, phone) in sleepers.items():
+        expect(phone.locator("#phase-panel"), transport).to_contain_text(
+            'What "at our best" means', timeout=LONG)
+        expect(cards(phone, "on the new question while the phones slept")).to_have_count(1)
+        expect(phone.locator("#connection")).to_have_text("Connected")
+        expect(phone.get_by_label("Your words")).to_have_value(f"Half typed on {transport}")
+        share(phone, f"Back awake on {transport} and still heard")
+        expect(cards(facilitator, f"Back awake on {transport} and still heard")).to_have_count(1)
+        ledger.acknowledged += 2
