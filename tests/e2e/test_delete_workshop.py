@@ -16,6 +16,8 @@ def test_deleting_a_workshop_clears_every_phone(server, new_context) -> None:
     phone = join_as_participant(new_context(), server.url, code)
     phone.get_by_label("Your words").fill("A draft that should not outlive the workshop")
     assert phone.evaluate(f"localStorage.getItem('appreciate:draft:{code}')")
+    # A field's own draft (an interview's notes, say) is kept under the composer's key too.
+    phone.evaluate(f"localStorage.setItem('appreciate:draft:{code}:notes', '\"Her story\"')")
 
     facilitator.goto(f"{server.url}/w/{code}/facilitate")
     facilitator.get_by_role("link", name="Delete").click()
@@ -35,3 +37,4 @@ def test_deleting_a_workshop_clears_every_phone(server, new_context) -> None:
     assert_accessible(phone, "a phone after the workshop was deleted")
     assert phone.evaluate(f"localStorage.getItem('appreciate:draft:{code}')") is None
     assert phone.evaluate(f"localStorage.getItem('appreciate:outbox:{code}')") is None
+    assert phone.evaluate(f"localStorage.getItem('appreciate:draft:{code}:notes')") is None
