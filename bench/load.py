@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit  # noqa: E402
-from wire import CSRF, HttpError, Participant, http, join_workshop  # noqa: E402
+from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit
+from wire import CSRF, HttpError, OnFrame, Participant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "at-our-best-with-each-other"
@@ -161,7 +161,7 @@ class Room:
         self.duplicated = 0
         self.seen: list[bytearray] = []
 
-    def listener(self):  # noqa: ANN201 - a per-phone callback
+    def listener(self) -> OnFrame:  # a per-phone callback
         seen = bytearray(self.total)
         self.seen.append(seen)
 

@@ -14,8 +14,9 @@ Two runs, one after the other, in the same invocation:
 2. **restless** – a tenth of the phones, at random moments, *sleep* (read and answer nothing,
    the socket left open, for 20–90 s), *walk away* (the same, then come back on a new
    connection) or share while asleep (the card waits on the phone and goes when it wakes,
-   sent again with the same id until acknowledged, as live.js does). On waking, a phone
-   whose connection the server let go connects again and fetches its view, as live.js does.
+   sent again with the same id until acknowledged, as static/js/live/outbox.js does). On
+   waking, a phone whose connection the server let go connects again and fetches its view,
+   as static/js/live/connection.js does.
 
 Reported per run: cards acknowledged; cards lost (acknowledged but not in the stored
 workshop at the end; goal 0); deliveries missed by phones that were awake throughout; the
@@ -46,8 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit  # noqa: E402
-from wire import CSRF, HttpError, Participant, PollingParticipant, http, join_workshop  # noqa: E402
+from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit
+from wire import CSRF, HttpError, Participant, PollingParticipant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "at-our-best-with-each-other"
@@ -174,7 +175,8 @@ class Soak:
         phone.woke()
 
     async def fetch_view(self, phone: Phone) -> None:
-        """What live.js does on every (re)connect: fetch the whole view over HTTP."""
+        """What static/js/live/connection.js does on every (re)connect: fetch the whole view
+        over HTTP."""
         self.view_fetches += 1
         _, _, page = await http(self.port, "GET", f"/w/{self.code}/state?view=participant",
                                 phone.cookies)
@@ -199,7 +201,7 @@ class Soak:
 
     async def share(self, phone: Phone, number: int, activity: str) -> None:
         """Send one card until it is acknowledged or refused; asleep, it waits on the
-        phone and goes on waking, with the same id (live.js's outbox)."""
+        phone and goes on waking, with the same id (static/js/live/outbox.js)."""
         phone.outbox[number] = activity
         while number in phone.outbox and not self.done:
             connection = phone.connection
@@ -375,7 +377,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 print_row(asdict(result))
                 stuck = soak.log.read_text(errors="replace").count("LIVE UPDATES STUCK")
                 if stuck:
-                    print(f"  the watchdog rescued a stuck room {stuck} time(s): see {soak.log}")
+                    print(f"  the watchdog rescued a stuck channel {stuck} time(s): see {soak.log}")
                 if args.json:
                     with open(args.json, "a", encoding="utf-8") as out:
                         out.write(json.dumps({**asdict(result), "seed": args.seed}) + "\n")

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))  # so that the plain `python bench/…` command fi
 
 # ruff: noqa: E402 (imports after the path is set)
 from bench.grouping_metrics import RECOVERED_JACCARD, Card, load_cards, score
-from facilitation.card_words import CONCEPT_PREFIX, LEXICON, Lexicon, Options, card_terms
+from facilitation.card_terms import CONCEPT_PREFIX, LEXICON, Lexicon, Options, card_terms
 from facilitation.suggestions import CHOSEN, METHODS, Method, suggest_groups
 
 MAIN = ROOT / "tests" / "data" / "discover_cards.yaml"

@@ -21,13 +21,15 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitation import runtime_of  # noqa: E402
-from facilitation.live.rooms import facilitator_room  # noqa: E402
+from facilitation.live.channels import facilitator_screens  # noqa: E402
+from facilitation.live.coalesce import Fragment  # noqa: E402
 from facilitation.services import contributions, dreams, votes  # noqa: E402
 from facilitation.services import workshops as workshop_service  # noqa: E402
 from facilitation.services.access import Actor  # noqa: E402
@@ -35,7 +37,7 @@ from facilitation.startup import prepared  # noqa: E402
 from facilitation.web.identity import remember_participant  # noqa: E402
 
 
-def median_ms(action, repeats: int) -> float:  # noqa: ANN001
+def median_ms(action: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -73,14 +75,15 @@ def main() -> None:
             saved.update(cookie)
 
         sent: list[tuple[str, str]] = []
-        def render_only(to, fragment, key=None, min_window=0.0) -> None:  # noqa: ANN001
+        def render_only(to: str, fragment: Fragment, key: str | None = None,
+                        min_window: float = 0.0) -> None:
             sent.append((to, rt.broadcaster._render(fragment, "en")))  # measure, do not emit
 
         def wall_bytes(screens: bool) -> int:
             """Bytes of walls rendered for the phones (the room, its tables), or for the
             facilitator's screens."""
             return sum(len(h.encode()) for t, h in sent
-                       if (t == facilitator_room(workshop.id)) == screens and 'id="wall"' in h)
+                       if (t == facilitator_screens(workshop.id)) == screens and 'id="wall"' in h)
 
         rt.broadcaster.send = render_only
 

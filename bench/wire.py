@@ -18,7 +18,7 @@ import json
 import os
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from urllib.parse import urlencode
 
 HOST = "127.0.0.1"
@@ -259,7 +259,7 @@ class PollingParticipant:
         self._poller: asyncio.Task | None = None
         self._sending: set[asyncio.Task] = set()  # asyncio keeps only weak references
 
-    def _in_background(self, request) -> None:  # noqa: ANN001 - a coroutine
+    def _in_background(self, request: Coroutine[object, object, None]) -> None:
         task = asyncio.create_task(self._quietly(request))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
@@ -324,7 +324,7 @@ class PollingParticipant:
                     future.set_exception(ConnectionError("closed"))
 
     @staticmethod
-    async def _quietly(request) -> None:  # noqa: ANN001 - a coroutine
+    async def _quietly(request: Coroutine[object, object, None]) -> None:
         with contextlib.suppress(OSError, HttpError, ValueError):
             await request
 

@@ -27,20 +27,41 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     facilitation.startup, once per command or server."""
     app = Flask(__name__, template_folder=str(settings.PROJECT_ROOT / "templates"),
                 static_folder=str(settings.PROJECT_ROOT / "static"))
+    _configure(app, overrides or {})
+    socketio = _socketio(app)
+    _runtime(app, socketio)
+    CSRFProtect(app)
+    HTMX(app)
+    i18n.init_app(app)
+    Compress(app)  # phones on poor hospital Wi-Fi: pages and scripts travel compressed
+
+    from .web import register
+
+    register(app, socketio)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, object]) -> None:
+    """Embedded defaults, then the environment, then the caller's overrides; a setting that
+    makes no sense is refused here, in plain words, before anything starts."""
     app.config.update(settings.from_environment())
-    app.config.update(overrides or {})
+    app.config.update(overrides)
     data_dir = Path(str(app.config["DATA_DIR"])).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config["DATA_DIR"] = str(data_dir)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(data_dir)
-    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+    if "SESSION_COOKIE_SECURE" not in overrides:
         app.config["SESSION_COOKIE_SECURE"] = settings.cookies_need_tls(app.config)
     app.config["RETENTION_DAYS"] = settings.retention_days(app.config)  # refused if wrong
-
-    store = Store(settings.database_url(app.config))
     if not app.config.get("SOCKETIO_ASYNC_MODE"):
         app.config["SOCKETIO_ASYNC_MODE"] = settings.async_mode()
+    # Tests read a push straight after the call that caused it, so they coalesce only if asked.
+    app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
+                          else settings.DEFAULT_PUSH_WINDOW)
+
+
+def _socketio(app: Flask) -> SocketIO:
     socketio = SocketIO(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                         message_queue=app.config.get("MESSAGE_QUEUE"),
                         manage_session=False, max_http_buffer_size=64 * 1024,
@@ -55,28 +76,22 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         # Outside Flask-SocketIO, so the Socket.IO handshake sees the public scheme and host
         # (its same-origin check) just as Flask does.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
-    # Tests read a push straight after the call that caused it, so they coalesce only if asked.
-    app.config.setdefault("PUSH_WINDOW", 0.0 if app.config.get("TESTING")
-                          else settings.DEFAULT_PUSH_WINDOW)
+    return socketio
+
+
+def _runtime(app: Flask, socketio: SocketIO) -> Runtime:
+    """What the services are handed: the store, the plans, the broadcaster and the limits."""
     broadcaster = SocketBroadcaster(app, socketio, float(app.config["PUSH_WINDOW"]),
                                     int(app.config.get("PUSH_BUDGET") or DELIVERY_BUDGET),
                                     float(app.config["HEARTBEAT_EVERY"]))
-    runtime = Runtime(store=store, plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
+    runtime = Runtime(store=Store(settings.database_url(app.config)),
+                      plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster,
                       limits=Limits(**app.config.get("RATE_LIMITS", {})))
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
     app.extensions["appreciate_live"] = broadcaster
-
-    CSRFProtect(app)
-    HTMX(app)
-    i18n.init_app(app)
-    Compress(app)  # phones on poor hospital Wi-Fi: pages and scripts travel compressed
-
-    from .web import register
-
-    register(app, socketio)
-    return app
+    return runtime
 
 
 def runtime_of(app: Flask) -> Runtime:

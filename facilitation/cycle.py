@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .words import N_, TranslatedError, translate
+from .translation import N_, TranslatedError, translate
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ broadcast.py), never once per person.
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_translations, gettext
+from flask_babel import Babel, get_locale, get_translations, gettext
 
-from . import words
+from . import translation
 from .config import PROJECT_ROOT
 
 LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg"}
@@ -34,8 +34,15 @@ def chosen_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+def shown_language() -> str:
+    """The language being rendered now: the person's, or the one a push is rendered in."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
 def live_words() -> dict[str, str]:
-    """What live.js says to people, in their language (handed over as a JSON data block)."""
+    """What the live script (static/js/live/) says to people, in their language (handed over
+    as a JSON data block, read by static/js/live/page.js)."""
     return {
         "connected": gettext("Connected"),
         "reconnecting": gettext("Reconnecting… your text is safe."),
@@ -64,5 +71,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(languages=LANGUAGES, current_language=chosen_language,
                                  live_words=live_words)
     # The method and the services mark their words; they are translated when shown.
-    words.install(lambda text: get_translations().ugettext(text),
-                  lambda one, many, count: get_translations().ungettext(one, many, count))
+    translation.install(lambda text: get_translations().ugettext(text),
+                        lambda one, many, count: get_translations().ungettext(one, many, count),
+                        shown_language)

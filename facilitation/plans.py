@@ -165,21 +165,38 @@ def parse_plan(name: str, raw: Any, source: str) -> Plan:
     topic = r.mapping(data.get("topic"), "topic", {"title", "question"}) if "topic" in data else None
     if topic is None:
         raise r.fail("topic", "is missing")
-    phases_raw = data.get("phases")
-    if phases_raw is None:
+    phases, activities = _parse_phases(r, data.get("phases"))
+    return Plan(
+        name=name,
+        title=r.text(data, "title", "", 120) or "",
+        summary=r.text(data, "summary", "", 600) or "",
+        audience=r.text(data, "audience", "", 120, required=False),
+        duration_minutes=r.number(data, "duration_minutes", "", 1, 1440) or 0,
+        topic_title=r.text(topic, "title", "topic", 120) or "",
+        topic_question=r.text(topic, "question", "topic", 500) or "",
+        agreements=r.texts(data, "agreements", "", 200, 1, 12),
+        support_note=r.text(data, "support_note", "", 800) or "",
+        phases=phases,
+        activities=activities,
+    )
+
+
+def _parse_phases(r: _Reader, raw: Any) -> tuple[dict[str, PhasePlan], dict[str, Activity]]:
+    """All five phases, in the method's order, and every activity by its key (unique across
+    the plan, since a phone's contribution names only its activity)."""
+    if raw is None:
         raise r.fail("phases", "is missing")
-    r.mapping(phases_raw, "phases", set(METHOD_PHASES))
-    missing = [p for p in METHOD_PHASES if p not in phases_raw]
+    r.mapping(raw, "phases", set(METHOD_PHASES))
+    missing = [p for p in METHOD_PHASES if p not in raw]
     if missing:
         raise r.fail("phases", f"the {missing[0]} phase is missing (every plan has all five)")
-    if list(phases_raw) != list(METHOD_PHASES):
+    if list(raw) != list(METHOD_PHASES):
         raise r.fail("phases", "must be in the order " + ", ".join(METHOD_PHASES))
-
     activities: dict[str, Activity] = {}
     phases: dict[str, PhasePlan] = {}
     for phase_key in METHOD_PHASES:
         where = f"phases.{phase_key}"
-        phase_data = r.mapping(phases_raw[phase_key], where, {"intro", "activities"})
+        phase_data = r.mapping(raw[phase_key], where, {"intro", "activities"})
         intro = r.text(phase_data, "intro", where, 300)
         items = phase_data.get("activities")
         if not isinstance(items, list) or not items:
@@ -195,20 +212,7 @@ def parse_plan(name: str, raw: Any, source: str) -> Plan:
             activities[activity.key] = activity
             parsed.append(activity)
         phases[phase_key] = PhasePlan(phase_key, intro or "", tuple(parsed))
-
-    return Plan(
-        name=name,
-        title=r.text(data, "title", "", 120) or "",
-        summary=r.text(data, "summary", "", 600) or "",
-        audience=r.text(data, "audience", "", 120, required=False),
-        duration_minutes=r.number(data, "duration_minutes", "", 1, 1440) or 0,
-        topic_title=r.text(topic, "title", "topic", 120) or "",
-        topic_question=r.text(topic, "question", "topic", 500) or "",
-        agreements=r.texts(data, "agreements", "", 200, 1, 12),
-        support_note=r.text(data, "support_note", "", 800) or "",
-        phases=phases,
-        activities=activities,
-    )
+    return phases, activities
 
 
 def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activity:

@@ -46,7 +46,7 @@ def start_serving(app: Flask) -> Flask:
     broadcaster = broadcaster_of(app)
     socketio.start_background_task(collector.tend, broadcaster.batcher.idle_for, socketio.sleep)
     broadcaster.start_live_tasks()
-    # Pages listen for the beat only when one is sent (live.js).
+    # Pages listen for the beat only when one is sent (static/js/live/connection.js).
     app.config["BEATING"] = True
     return app
 

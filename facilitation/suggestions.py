@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from .card_words import CONCEPT_PREFIX, LEXICON, Lexicon, Options, Term, card_terms
-from .words import translate, translate_plural
+from .card_terms import CONCEPT_PREFIX, LEXICON, Lexicon, Options, Term, card_terms
+from .translation import translate, translate_plural
 
 ItemKey = tuple[str, int]
 

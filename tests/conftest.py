@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from xdist.workermanage import WorkerController
 
 from facilitation import runtime_of, socketio_of
 from facilitation.startup import prepared

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 
 import requests
 import socketio
@@ -30,7 +31,8 @@ class Phone:
                               allow_redirects=False, timeout=WAIT)
 
     def connect(self, base: str) -> None:
-        """Open the live connection with this browser's cookie, as live.js does."""
+        """Open the live connection with this browser's cookie, as static/js/live/connection.js
+        does."""
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("fragment", self._received)
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
@@ -55,7 +57,7 @@ class Phone:
             self.sio.disconnect()
 
 
-def wait_until(check, what: str) -> None:  # noqa: ANN001 - a zero-argument predicate
+def wait_until(check: Callable[[], object], what: str) -> None:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         if check():

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from sqlalchemy.orm import Session
+
 from facilitation.services import Runtime
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import new_participant_id
@@ -57,7 +59,7 @@ class SmallWorkshop:
     never: list[str] = field(default_factory=list)
 
 
-def _participant(db, workshop_id: int, name: str | None = None) -> str:  # noqa: ANN001
+def _participant(db: Session, workshop_id: int, name: str | None = None) -> str:
     participant_id = new_participant_id()
     db.add(Participant(id=participant_id, workshop_id=workshop_id, display_name=name))
     return participant_id

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from ..words import short_day, translate
+from ..translation import short_day, translate
 from .model import Report
 
 

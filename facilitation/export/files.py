@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..services import Runtime
 from ..store.models import Workshop
-from ..words import N_
+from ..translation import N_
 from . import backup, calendar_ics, commitments_csv, summary_markdown
 from .model import build_report
 from .pdf_process import html_to_pdf_in_child

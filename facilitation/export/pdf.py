@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -31,7 +31,7 @@ class StaticFilesOnly(URLFetcher):
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
 
-    def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201 - WeasyPrint's type
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve()
         if parts.scheme != "file" or not path.is_relative_to(STATIC):

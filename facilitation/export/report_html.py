@@ -7,7 +7,7 @@ import unicodedata
 from flask import render_template
 from markupsafe import Markup
 
-from ..words import say_day, short_day
+from ..translation import say_day, short_day
 from .model import Report
 
 

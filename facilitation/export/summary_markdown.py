@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..words import say_day, short_day, translate_plural
-from ..words import translate as _
+from ..translation import say_day, short_day, translate_plural
+from ..translation import translate as _
 from .model import Report
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -26,7 +26,14 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
 
 def render_markdown(report: Report) -> str:
     """The report's conclusions in Markdown, in the language of whoever downloads it; the
-    appendix of cards stays in the PDF."""
+    appendix of cards stays in the PDF. One section per phase, in the report's order."""
+    sections = (_cover, _participation, _agreements, _discover, _dreams, _design, _deliver,
+                _check_out)
+    out = [line for section in sections for line in section(report)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _cover(report: Report) -> list[str]:
     c = report.cover
     out = [f"# {text(c.title)}", "",
            _("Appreciative Inquiry workshop report, %(day)s.", day=say_day(c.held_on))]
@@ -41,20 +48,27 @@ def render_markdown(report: Report) -> str:
     if c.in_progress:
         out += ["> " + _("Draft: made while the workshop was still running (%(phase)s).",
                          phase=c.phase_label), ""]
+    return out
 
-    out += ["## " + _("Who took part"), "",
-            translate_plural("%(num)s person joined.", "%(num)s people joined.",
-               report.participation.joined)
-            + " " + _("People who contributed in each phase") + ":", ""]
-    out += _table([_("Phase"), _("People")],
-                  [[row.label, str(row.people)] for row in report.participation.by_phase],
-                  ["---", "---:"])
 
-    out += ["## " + _("Our agreements"), ""]
-    out += [f"{number}. {text(agreement)}" for number, agreement in
-            enumerate(report.agreements, start=1)] + [""]
+def _participation(report: Report) -> list[str]:
+    out = ["## " + _("Who took part"), "",
+           translate_plural("%(num)s person joined.", "%(num)s people joined.",
+                            report.participation.joined)
+           + " " + _("People who contributed in each phase") + ":", ""]
+    return out + _table([_("Phase"), _("People")],
+                        [[row.label, str(row.people)] for row in report.participation.by_phase],
+                        ["---", "---:"])
 
-    out += ["## " + _("Discover: the positive core"), ""]
+
+def _agreements(report: Report) -> list[str]:
+    return (["## " + _("Our agreements"), ""]
+            + [f"{number}. {text(agreement)}"
+               for number, agreement in enumerate(report.agreements, start=1)] + [""])
+
+
+def _discover(report: Report) -> list[str]:
+    out = ["## " + _("Discover: the positive core"), ""]
     for theme in report.discover.themes:
         out += [f"### {text(theme.name)}", ""]
         if theme.description:
@@ -70,8 +84,11 @@ def render_markdown(report: Report) -> str:
         out += [f"> “{text(q)}”\n" for q in report.discover.other_quotes]
     if not report.discover.themes:
         out += [_("No themes were recorded."), ""]
+    return out
 
-    out += ["## " + _("Dream: what we hope for"), ""]
+
+def _dreams(report: Report) -> list[str]:
+    out = ["## " + _("Dream: what we hope for"), ""]
     for number, dream in enumerate(report.dreams, start=1):
         meta = [translate_plural("%(num)s vote", "%(num)s votes", dream.votes)]
         if dream.themes:
@@ -79,9 +96,11 @@ def render_markdown(report: Report) -> str:
         if dream.author:
             meta.append(text(dream.author))
         out.append(f"{number}. {text(dream.text)} ({'; '.join(meta)})")
-    out += ["" if report.dreams else _("No dreams were recorded."), ""]
+    return out + ["" if report.dreams else _("No dreams were recorded."), ""]
 
-    out += ["## " + _("Design: how we will work"), ""]
+
+def _design(report: Report) -> list[str]:
+    out = ["## " + _("Design: how we will work"), ""]
     for area in report.design_areas:
         out += [f"### {text(area.name)}", ""]
         for number, p in enumerate(area.propositions, start=1):
@@ -92,8 +111,11 @@ def render_markdown(report: Report) -> str:
         out.append("")
     if not report.design_areas:
         out += [_("No propositions were recorded."), ""]
+    return out
 
-    out += ["## " + _("Deliver: what we will do"), ""]
+
+def _deliver(report: Report) -> list[str]:
+    out = ["## " + _("Deliver: what we will do"), ""]
     if report.next_review_date:
         out += [_("We will meet to review progress on **%(day)s**.",
                   day=say_day(report.next_review_date)), ""]
@@ -107,24 +129,31 @@ def render_markdown(report: Report) -> str:
             ["---"] * 6)
     else:
         out += [_("No commitments were recorded."), ""]
-    if report.action_teams:
-        out += ["### " + _("Action teams"), ""]
-        for team in report.action_teams:
-            members = ", ".join(text(name) for name in team.member_names)
-            if team.unnamed_members:
-                members = (translate_plural("%(names)s and %(num)s other", "%(names)s and %(num)s others",
-                              team.unnamed_members, names=members) if members else
-                           translate_plural("%(num)s person", "%(num)s people", team.unnamed_members))
-            purpose = f": {text(team.purpose)}" if team.purpose else ""
-            out.append(f"- **{text(team.name)}**{purpose} {_('Members:')} "
-                       f"{members or _('none yet')}.")
-        out.append("")
+    return out + _action_teams(report)
 
-    out += ["## " + _("How people left"), ""]
+
+def _action_teams(report: Report) -> list[str]:
+    if not report.action_teams:
+        return []
+    out = ["### " + _("Action teams"), ""]
+    for team in report.action_teams:
+        members = ", ".join(text(name) for name in team.member_names)
+        if team.unnamed_members:
+            members = (translate_plural("%(names)s and %(num)s other", "%(names)s and %(num)s others",
+                                        team.unnamed_members, names=members) if members else
+                       translate_plural("%(num)s person", "%(num)s people", team.unnamed_members))
+        purpose = f": {text(team.purpose)}" if team.purpose else ""
+        out.append(f"- **{text(team.name)}**{purpose} {_('Members:')} "
+                   f"{members or _('none yet')}.")
+    return out + [""]
+
+
+def _check_out(report: Report) -> list[str]:
+    out = ["## " + _("How people left"), ""]
     for pulse in report.pulses:
         out += [translate_plural("%(num)s person answered, from 1 (not at all) to 5 (very much).",
-                   "%(num)s people answered, from 1 (not at all) to 5 (very much).",
-                   pulse.responses), ""]
+                                 "%(num)s people answered, from 1 (not at all) to 5 (very much).",
+                                 pulse.responses), ""]
         out += _table([_("Statement"), _("Average"), "1", "2", "3", "4", "5"],
                       [[text(q.text), f"{q.average:.1f}" if q.average is not None else "–",
                         *(str(n) for n in q.distribution)] for q in pulse.questions],
@@ -135,4 +164,4 @@ def render_markdown(report: Report) -> str:
             out += [f"{_('One word for how people are leaving')}: {words}.", ""]
     if not report.pulses:
         out += [_("Nobody has answered the check-out yet."), ""]
-    return "\n".join(out).rstrip() + "\n"
+    return out

@@ -1,5 +1,5 @@
 """The broadcaster the services talk to: it reads what changed once, renders the fragments
-once per language listening, and pushes them to the workshop's Socket.IO rooms (rooms.py).
+once per language listening, and pushes them to the workshop's channels (channels.py).
 
 What differs per person is never rendered in a broadcast: the push asks those browsers to
 fetch their own part over HTTP. A room seated at tables (services.seating) hears a card at
@@ -22,25 +22,24 @@ from flask_babel import force_locale
 from flask_socketio import SocketIO
 
 from ..i18n import LANGUAGES
-from ..services import Runtime, presence, seating
+from ..services import Runtime, presence, seating, views
 from ..services import contributions as contribution_service
-from ..services import room as room_model
 from ..store import Contribution
 from . import pace
-from .coalesce import DELIVERY_BUDGET, Fragment, RoomBatcher
+from .channels import (
+    FRAGMENT_EVENT,
+    everyone,
+    facilitator_screens,
+    in_language,
+    one_person,
+    one_table,
+    participant_of,
+    workshop_of,
+)
+from .coalesce import DELIVERY_BUDGET, ChannelBatcher, Fragment
 from .departures import Departures
 from .fragments import render_facilitator, render_projector_wall, render_room, when_it_leaves
 from .heartbeat import BEAT_EVERY, Heartbeat
-from .rooms import (
-    FRAGMENT_EVENT,
-    facilitator_room,
-    in_language,
-    participant_of,
-    person_room,
-    room,
-    table_room,
-    workshop_of,
-)
 from .watchdog import Watchdog
 
 
@@ -58,12 +57,12 @@ class SocketBroadcaster:
         self.app = app
         self.socketio = socketio
         self.runtime: Runtime | None = None
-        self.batcher = RoomBatcher(self._emit, self._audience, socketio.start_background_task,
+        self.batcher = ChannelBatcher(self._emit, self._audience, socketio.start_background_task,
                                    socketio.sleep, window, budget, lost=self._push_lost)
         # The web layer notes closed connections here; never inside a send (departures.py).
         self.departures = Departures(lambda changes: presence.changed(self._rt(), changes),
                                      socketio.start_background_task)
-        self.heartbeat = Heartbeat(self._send_beat, self._local_rooms, self._beat_spread,
+        self.heartbeat = Heartbeat(self._send_beat, self._local_channels, self._beat_spread,
                                    beat_every)
         self.fetch_pace = pace.FetchPace()  # web.interviews.me tells it each fetch's time
 
@@ -97,31 +96,31 @@ class SocketBroadcaster:
         if contribution is None:
             return
         with self._rendering():
-            state = room_model.room_summary(self._rt(), workshop_id)  # counts, not every card
+            state = views.room_summary(self._rt(), workshop_id)  # counts, not every card
         if state.table_walls:
             self._push_contribution_to_tables(state, contribution)
             return
-        self.send(room(workshop_id), lambda: render_template(
+        self.send(everyone(workshop_id), lambda: render_template(
             "partials/_push_contribution.html", state=state, contribution=contribution))
-        self.send(facilitator_room(workshop_id), lambda: render_template(
+        self.send(facilitator_screens(workshop_id), lambda: render_template(
             "partials/_push_facilitator_card.html", state=state, contribution=contribution))
 
     def workshop_changed(self, workshop_id: int) -> None:
         """Phase, activity, topic or settings changed: refresh every screen's whole view."""
         with self._rendering():
-            state = room_model.table_state(self._rt(), workshop_id, None)
+            state = views.table_state(self._rt(), workshop_id, None)
 
         spread = self._refetch_spread(workshop_id, "my-panel")
 
-        def render(state: room_model.RoomState) -> str:
+        def render(state: views.RoomState) -> str:
             return render_room(state, "room") + render_template(
                 "partials/_refetch.html", target="my-panel", state=state, spread=spread)
 
         if state.table_walls:
             self._push_to_tables(state, render)
         else:
-            self.send(room(workshop_id), partial(render, state))
-            self.send(facilitator_room(workshop_id), partial(render_projector_wall, state))
+            self.send(everyone(workshop_id), partial(render, state))
+            self.send(facilitator_screens(workshop_id), partial(render_projector_wall, state))
             if state.seated:
                 self._push_table_notes(state)
         self.refresh_facilitator(workshop_id)
@@ -135,12 +134,12 @@ class SocketBroadcaster:
         shared in one window cost one board and one round of those fetches, not ten; in a
         seated room, not more often than ``pace.BOARD_EVERY``."""
         with self._rendering():
-            layout = room_model.layout(self._rt(), workshop_id)
+            layout = views.layout(self._rt(), workshop_id)
         # A phone's own part that lists the board (its ballot, its teams) is fetched again.
         own_list = layout.activity_kind.own_list if layout.activity_kind else None
         spread = self._refetch_spread(workshop_id, own_list or "")
 
-        def render(state: room_model.RoomState) -> str:
+        def render(state: views.RoomState) -> str:
             html = render_template("partials/_board_bag.html", state=state, view="room")
             if state.activity_kind and state.activity_kind.own_list:
                 html += render_template("partials/_refetch.html",
@@ -148,20 +147,20 @@ class SocketBroadcaster:
                                         state=state, spread=spread)
             return html
 
-        def render_whole_room(latest: room_model.RoomState) -> str:
+        def render_whole_room(latest: views.RoomState) -> str:
             # Moved on to an activity shown per table while this waited: the move itself
             # sent each table its own view, which a whole-room board must not replace.
             return "" if latest.table_walls else render(latest)
 
         if layout.table_walls:
             with self._rendering():
-                state = room_model.table_state(self._rt(), workshop_id, None)
+                state = views.table_state(self._rt(), workshop_id, None)
             self._push_to_tables(state, render)
         else:
             # Nothing more is read now: the board is read when its pushes leave.
-            latest = partial(room_model.table_state, self._rt(), workshop_id, None)
+            latest = partial(views.table_state, self._rt(), workshop_id, None)
             every = pace.BOARD_EVERY if layout.seated else 0.0
-            self.send(room(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
+            self.send(everyone(workshop_id), when_it_leaves(latest, render_whole_room), key="board",
                       min_window=every)
             self.refresh_projector_wall(workshop_id, every)
         self.refresh_facilitator(workshop_id)
@@ -185,8 +184,8 @@ class SocketBroadcaster:
 
     def timer_changed(self, workshop_id: int) -> None:
         with self._rendering():
-            state = room_model.room_summary(self._rt(), workshop_id)
-        self.send(room(workshop_id), lambda: render_template("partials/_timer.html", state=state))
+            state = views.room_summary(self._rt(), workshop_id)
+        self.send(everyone(workshop_id), lambda: render_template("partials/_timer.html", state=state))
 
     def connections_changed(self, workshop_id: int) -> None:
         """A phone connected or left: only the facilitator's counts of who is here change.
@@ -197,22 +196,22 @@ class SocketBroadcaster:
         """Someone joined: only the head counts change, unless the room just grew big enough
         to sit at tables, when every view does."""
         with self._rendering():
-            state = room_model.room_summary(self._rt(), workshop_id)
+            state = views.room_summary(self._rt(), workshop_id)
         # A small range, not one number: people joining at the same moment may skip it.
         if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
             self.workshop_changed(workshop_id)
             return
-        self.send(room(workshop_id), self.latest_counts(workshop_id), key="counts")
+        self.send(everyone(workshop_id), self.latest_counts(workshop_id), key="counts")
 
     def latest_counts(self, workshop_id: int) -> Callable[[], str]:
         """The head counts, read and rendered when the push leaves."""
-        return when_it_leaves(partial(room_model.room_summary, self._rt(), workshop_id),
+        return when_it_leaves(partial(views.room_summary, self._rt(), workshop_id),
                               lambda state: render_template("partials/_counts.html", state=state))
 
     def _ask_to_refetch(self, workshop_id: int, participant_ids: Iterable[str] | None,
                         target: str) -> None:
         with self._rendering():
-            state = room_model.room_summary(self._rt(), workshop_id)
+            state = views.room_summary(self._rt(), workshop_id)
         spread = self._refetch_spread(workshop_id, target) if participant_ids is None else 0
 
         def render() -> str:
@@ -220,33 +219,33 @@ class SocketBroadcaster:
                                    spread=spread)
 
         if participant_ids is None:
-            self.send(room(workshop_id), render)
+            self.send(everyone(workshop_id), render)
             return
         for participant_id in set(participant_ids):
             if participant_id:
-                self.send(person_room(participant_id), render)
+                self.send(one_person(participant_id), render)
 
     def refresh_facilitator(self, workshop_id: int, min_window: float = 0.0) -> None:
         """The facilitator's panel (and a seated room's projector, which shows the plenary),
         read and rendered when the push leaves, so many changes in a window cost one."""
 
-        def render(view: room_model.FacilitatorView) -> str:
+        def render(view: views.FacilitatorView) -> str:
             html = render_facilitator(view)
             if view.plenary is not None:
                 html += render_room(view.room, "projector", view.plenary)
             return html
 
-        latest = partial(room_model.facilitator_view, self._rt(), workshop_id)
-        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render),
+        latest = partial(views.facilitator_view, self._rt(), workshop_id)
+        self.send(facilitator_screens(workshop_id), when_it_leaves(latest, render),
                   key="facilitator", min_window=min_window)
 
     def refresh_projector_wall(self, workshop_id: int, min_window: float = 0.0) -> None:
         """The projector's wall with every item, read when the push leaves. The room's push
-        carries the phones' shorter wall, which the projector leaves aside (live.js), so
-        that neither can overwrite the other whichever arrives last. A room shown per table
-        has the plenary in its place (refresh_facilitator)."""
-        latest = partial(room_model.table_state, self._rt(), workshop_id, None)
-        self.send(facilitator_room(workshop_id), when_it_leaves(latest, render_projector_wall),
+        carries the phones' shorter wall, which the projector leaves aside
+        (static/js/live/parts.js), so that neither can overwrite the other whichever arrives
+        last. A room shown per table has the plenary in its place (refresh_facilitator)."""
+        latest = partial(views.table_state, self._rt(), workshop_id, None)
+        self.send(facilitator_screens(workshop_id), when_it_leaves(latest, render_projector_wall),
                   key="projector-wall", min_window=min_window)
 
     def workshop_deleted(self, workshop_id: int) -> None:
@@ -257,15 +256,15 @@ class SocketBroadcaster:
         (scale-out) get it through the message queue and close themselves; any event they
         still send finds the workshop gone."""
         manager = self.socketio.server.manager
-        for language in self._languages_listening(room(workshop_id)):
-            to = in_language(room(workshop_id), language)
+        for language in self._languages_listening(everyone(workshop_id)):
+            to = in_language(everyone(workshop_id), language)
             self._emit(to, self._render(
                 lambda: render_template("partials/_workshop_deleted.html"), language))
             for sid, _eio_sid in list(manager.get_participants("/", to)):
                 self.socketio.server.disconnect(sid)
 
-    def _push_to_tables(self, state: room_model.RoomState,
-                        render: Callable[[room_model.RoomState], str]) -> None:
+    def _push_to_tables(self, state: views.RoomState,
+                        render: Callable[[views.RoomState], str]) -> None:
         """Push ``state`` to each table with that table's cards, rendered once per table (and
         language) when the push leaves; the wall is read once for all tables."""
         rt = self._rt()
@@ -274,16 +273,16 @@ class SocketBroadcaster:
         for table in seating.table_labels(rt, state.workshop.id):
             at_table = replace(state, contributions=seating.for_table(by_table, table),
                                table=table)
-            self.send(table_room(state.workshop.id, table), partial(render, at_table))
+            self.send(one_table(state.workshop.id, table), partial(render, at_table))
             self.socketio.sleep(0)  # hundreds of tables: let pushes flow between renders
 
-    def _push_table_notes(self, state: room_model.RoomState) -> None:
+    def _push_table_notes(self, state: views.RoomState) -> None:
         """A seated room on a whole-room activity: each table still hears which table it is."""
         for table in seating.table_labels(self._rt(), state.workshop.id):
-            self.send(table_room(state.workshop.id, table), partial(
+            self.send(one_table(state.workshop.id, table), partial(
                 render_template, "partials/_table_note.html", state=replace(state, table=table)))
 
-    def _push_contribution_to_tables(self, state: room_model.RoomState,
+    def _push_contribution_to_tables(self, state: views.RoomState,
                                      contribution: Contribution) -> None:
         """A card in a seated room: to its table in full (a card without a table to everyone),
         to the room as a head count, to the facilitator's screens as a fresh plenary."""
@@ -291,8 +290,8 @@ class SocketBroadcaster:
         card = partial(render_template, "partials/_table_card.html", state=state,
                        contribution=contribution)
         table = contribution.table_label
-        self.send(table_room(workshop_id, table) if table else room(workshop_id), card)
-        self.send(room(workshop_id), self.latest_counts(workshop_id), key="counts",
+        self.send(one_table(workshop_id, table) if table else everyone(workshop_id), card)
+        self.send(everyone(workshop_id), self.latest_counts(workshop_id), key="counts",
                   min_window=pace.COUNTS_EVERY)
         self.refresh_facilitator(workshop_id, pace.PLENARY_EVERY)
 
@@ -325,8 +324,8 @@ class SocketBroadcaster:
     def _send_beat(self, to: str, beat: Callable[[], str], key: str) -> None:
         self.batcher.send(to, beat, key)
 
-    def _local_rooms(self) -> list[str]:
-        """The rooms this process holds connections in."""
+    def _local_channels(self) -> list[str]:
+        """The channels this process holds connections on."""
         return list(self.socketio.server.manager.rooms.get("/", {}))
 
     def _beat_spread(self, to: str) -> int:
@@ -353,7 +352,7 @@ class SocketBroadcaster:
     def _refetch_spread(self, workshop_id: int, part: str) -> int:
         """Milliseconds over which the room's phones spread a fetch of their own ``part``, so
         a big room's fetches arrive at a pace this process can answer (pace.py)."""
-        phones = sum(self._audience(in_language(room(workshop_id), language))
+        phones = sum(self._audience(in_language(everyone(workshop_id), language))
                      for language in LANGUAGES)
         return self.fetch_pace.spread_ms(
             part, phones, int(self.app.config.get("SPREAD_FROM") or pace.SPREAD_FROM))

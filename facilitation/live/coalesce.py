@@ -1,15 +1,15 @@
-"""Coalesce a room's fragments into a few pushes a second when the room is big and busy.
+"""Coalesce a channel's fragments into a few pushes a second when the channel is big and busy.
 
 One process can make roughly 40,000 WebSocket deliveries a second (measured, see bench/). A
 summit of 4,000 phones where 20 people share each second would need 80,000 if every card
-were pushed on its own. So each room gets at most one push per *window*, and fragments that
+were pushed on its own. So each channel gets at most one push per *window*, and fragments that
 arrive inside it wait and leave together as one concatenated push (the browser hands any bag
-of out-of-band fragments to htmx). The window grows with the room: it is the time the room's
+of out-of-band fragments to htmx). The window grows with the channel: it is the time the channel's
 phones take out of a budget of deliveries per second, capped at ``max_window``. A small
 workshop's window is a few milliseconds, so its pushes leave at once; a change that comes
 after a quiet spell always leaves at once. On a slower or busier computer the budget is too
 generous, and the sign is that a waiting push wakes up late: the window then also grows by a
-few times that lateness, so the room gets fewer, fuller pushes instead of a growing queue.
+few times that lateness, so the channel gets fewer, fuller pushes instead of a growing queue.
 Services acknowledge the sender after commit, before any of this, so the window only delays
 what the others see.
 
@@ -24,12 +24,12 @@ Nobody waits for anybody here. Sending a push can call back into the app: python
 closes a connection whose phone stopped answering pings *inside* the send, and runs the
 app's disconnect handler there, on the same greenlet. A lock held while sending was how one
 sleeping phone froze a whole room. So the one lock below guards only this object's
-dictionaries for a few instructions and is never held while rendering or emitting; a room
+dictionaries for a few instructions and is never held while rendering or emitting; a channel
 being pushed is *claimed* instead, and whoever finds it claimed (another greenlet, or the
 same one further down its own stack) leaves its fragment waiting for the claimant, who
 sends it when its current push has left. A claim that never comes back (a send stuck on a
 dead network or a hung message queue) is noticed by the watchdog (watchdog.py), which hands
-the room to a new task.
+the channel to a new task.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ Fragment = str | Callable[[], str]
 Audience = Callable[[str], int]
 StartTask = Callable[..., object]
 Sleep = Callable[[float], None]
-# Told the room whose push (or part of one) could not be rendered or sent.
+# Told the channel whose push (or part of one) could not be rendered or sent.
 Lost = Callable[[str], None]
 
 log = logging.getLogger(__name__)
 
-# Deliveries a second one process may spend on a room's pushes: three quarters of the ~40,000
+# Deliveries a second one process may spend on a channel's pushes: three quarters of the ~40,000
 # measured, leaving the rest for joins, acknowledgements and page loads. Measured with
 # bench/load.py (one run each, 1,000/2,000/4,000 phones at 20 cards a second): 20,000 gave p95
 # 94/175/333 ms, 30,000 gave 65/164/319 ms, 40,000 gave 72/160/401 ms with the server at 95 %.
@@ -63,13 +63,13 @@ DELIVERY_BUDGET = 30_000
 # How much a late wake-up (seconds behind schedule, averaged) widens every window.
 LATENESS_WEIGHT = 4
 # A push bigger than this, or of more fragments than this (a function's size is unknown until
-# it renders), leaves at once, so a burst cannot grow a room's buffer without bound.
+# it renders), leaves at once, so a burst cannot grow a channel's buffer without bound.
 MAX_PENDING_BYTES = 256 * 1024
 MAX_PENDING_PARTS = 512
 
 
 class _Pending:
-    """The fragments waiting for one room, in the order they were sent."""
+    """The fragments waiting for one channel, in the order they were sent."""
 
     __slots__ = ("parts", "size", "since", "min_window")
 
@@ -90,7 +90,7 @@ class _Pending:
 
 
 class _Claim:
-    """One task's right to push a room: at most one at a time, so pushes keep their order."""
+    """One task's right to push a channel: at most one at a time, so pushes keep their order."""
 
     __slots__ = ("since", "thread", "greenlet")
 
@@ -102,31 +102,31 @@ class _Claim:
 
 @dataclass(frozen=True)
 class Stuck:
-    """A room whose pushes stopped leaving: what the watchdog logs and rescues."""
+    """A channel whose pushes stopped leaving: what the watchdog logs and rescues."""
 
-    room: str
+    channel: str
     waiting: int  # fragments waiting
     waited: float  # seconds the oldest has waited
     pushing_for: float | None  # seconds the push under way has taken, if one is
-    where: str  # the stack of the task holding the room, if it can be read
+    where: str  # the stack of the task holding the channel, if it can be read
 
     def describe(self) -> str:
         if self.pushing_for is None:
             state = "no push was under way and none was due (its timer never fired)"
         else:
             state = f"the push under way has not come back for {self.pushing_for:.1f} s"
-        text = (f"{self.waiting} fragment(s) for room {self.room} have waited "
+        text = (f"{self.waiting} fragment(s) for channel {self.channel} have waited "
                 f"{self.waited:.1f} s: {state}")
         return text + (f"; it is stuck in:\n{self.where}" if self.where else "")
 
 
-class RoomBatcher:
-    """At most one push per room per window; works in threading and gevent modes alike,
+class ChannelBatcher:
+    """At most one push per channel per window; works in threading and gevent modes alike,
     because it only uses the Socket.IO server's ``start_background_task`` and ``sleep``.
 
     A fragment sent with a ``key`` replaces a waiting one with the same key (a head count that
     changed five times in the window is pushed once, rendered when it leaves, after the
-    plain fragments). ``lost`` hears of a room whose push (or part of one) could not be
+    plain fragments). ``lost`` hears of a channel whose push (or part of one) could not be
     rendered or sent, so its screens can be told to catch up (heartbeat.py).
     """
 
@@ -140,11 +140,11 @@ class RoomBatcher:
         self.max_window = max_window
         self.budget = budget
         self.max_bytes = max_bytes
-        self._lost = lost or (lambda _room: None)
+        self._lost = lost or (lambda _channel: None)
         self._pending: dict[str, _Pending] = {}
         self._last_push: dict[str, float] = {}
-        self._timers: set[str] = set()  # rooms whose flush task is waiting for its due time
-        self._claims: dict[str, _Claim] = {}  # rooms being pushed now, and by whom
+        self._timers: set[str] = set()  # channels whose flush task is waiting for its due time
+        self._claims: dict[str, _Claim] = {}  # channels being pushed now, and by whom
         # Guards the dictionaries above only: never held across a call out of this object.
         self._lock = threading.Lock()
         self._serial = 0
@@ -152,17 +152,17 @@ class RoomBatcher:
         self._last_emit = -math.inf  # nothing pushed yet
 
     def window(self, to: str) -> float:
-        """Seconds between two pushes to ``to``: the room's share of the delivery budget,
+        """Seconds between two pushes to ``to``: the channel's share of the delivery budget,
         widened while the server is running late."""
         share = self._audience(to) / self.budget
         return min(self.max_window, share + LATENESS_WEIGHT * self._lateness)
 
     def send(self, to: str, html: Fragment, key: str | None = None,
              min_window: float = 0.0) -> None:
-        """Push ``html`` to room ``to`` now if the room's window has passed, else soon.
+        """Push ``html`` to channel ``to`` now if the channel's window has passed, else soon.
 
         ``min_window`` keeps a costly fragment (a whole-room summary) from being rendered and
-        pushed more often than that, however small the room.
+        pushed more often than that, however small the channel.
         """
         if self.max_window <= 0:
             self._last_emit = time.monotonic()
@@ -183,7 +183,7 @@ class RoomBatcher:
             pending.parts[slot] = html
             pending.size += _size(html) - _size(previous)
             pending.min_window = max(pending.min_window, min_window)
-            # A room being pushed or waiting for its timer needs nothing more: its fragment
+            # A channel being pushed or waiting for its timer needs nothing more: its fragment
             # leaves with the next push (an overfull buffer hurries a timer, see _after_push).
             if to in self._claims or (to in self._timers and not pending.overfull(self.max_bytes)):
                 return
@@ -216,7 +216,7 @@ class RoomBatcher:
         while True:
             with self._lock:
                 if self._claims.get(to) is not claim:
-                    return  # the watchdog gave the room to a new task
+                    return  # the watchdog gave the channel to a new task
                 pending = self._pending.pop(to, None)
                 if pending is None:
                     del self._claims[to]
@@ -256,30 +256,30 @@ class RoomBatcher:
             try:
                 rendered.append(_rendered(part))
             except Exception:
-                log.exception("A fragment for room %s could not be rendered; left out", to)
+                log.exception("A fragment for channel %s could not be rendered; left out", to)
                 failed = True
         try:
             self._emit(to, "".join(rendered))
         except Exception:
-            log.exception("A push to room %s could not be sent", to)
+            log.exception("A push to channel %s could not be sent", to)
             failed = True
         if failed:
             self._lost(to)
 
     def idle_for(self) -> float:
-        """Seconds since the last push left, to any room (a quiet moment for housekeeping)."""
+        """Seconds since the last push left, to any channel (a quiet moment for housekeeping)."""
         return time.monotonic() - self._last_emit
 
     def flush_all(self) -> None:
         """Emit everything waiting now."""
         with self._lock:
-            rooms = list(self._pending)
-        for to in rooms:
+            channels = list(self._pending)
+        for to in channels:
             self.flush(to)
 
     def stuck(self, after: float) -> list[Stuck]:
-        """Rooms with fragments that have waited more than ``after`` seconds: their push is
-        stuck, or their timer never fired. (A healthy room waits at most a window.)"""
+        """Channels with fragments that have waited more than ``after`` seconds: their push is
+        stuck, or their timer never fired. (A healthy channel waits at most a window.)"""
         now = time.monotonic()
         found = []
         with self._lock:
@@ -294,7 +294,7 @@ class RoomBatcher:
 
     def rescue(self, to: str) -> None:
         """Take ``to`` away from a push or timer that never came back, and push what waits
-        with a new task. The old task, if it ever returns, finds the room is not its own."""
+        with a new task. The old task, if it ever returns, finds the channel is not its own."""
         with self._lock:
             self._claims.pop(to, None)
             self._timers.discard(to)

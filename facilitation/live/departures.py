@@ -21,7 +21,7 @@ from .coalesce import StartTask, Stuck
 
 log = logging.getLogger(__name__)
 
-ROOM = "presence"  # how the watchdog names this queue
+CHANNEL = "presence"  # how the watchdog names this queue
 # What writes a batch of changes: participant id -> change in open connections.
 Apply = Callable[[dict[str, int]], None]
 
@@ -79,7 +79,7 @@ class Departures:
             if self._worker is not None and now - self._worker_since < after:
                 return []
             busy = now - self._worker_since if self._worker is not None else None
-            return [Stuck(ROOM, len(self._waiting), now - self._since, busy, "")]
+            return [Stuck(CHANNEL, len(self._waiting), now - self._since, busy, "")]
 
     def rescue(self, to: str) -> None:
         """Start a new task for the waiting changes; a stuck one finds they are not its own."""

@@ -12,8 +12,7 @@ from typing import TypeVar
 
 from flask import render_template
 
-from ..services import room as room_model
-from ..services import seating
+from ..services import seating, views
 from ..services.errors import NotFound
 
 T = TypeVar("T")
@@ -24,21 +23,21 @@ T = TypeVar("T")
 PHONE_SHOWS = 24
 
 
-def render_room(state: room_model.RoomState, view: str,
+def render_room(state: views.RoomState, view: str,
                 plenary: seating.Plenary | None = None) -> str:
     """The fragments a view needs to show the whole room; used for pushes and resyncs alike.
     A seated room's projector shows its ``plenary`` in place of the wall."""
     return render_template("partials/_room.html", state=state, view=view, plenary=plenary)
 
 
-def render_projector_wall(state: room_model.RoomState) -> str:
+def render_projector_wall(state: views.RoomState) -> str:
     """The projector's wall with every item; none for a room shown per table, whose
     projector shows the plenary instead."""
     return "" if state.table_walls else render_template("partials/_wall.html", state=state,
                                                         view="projector")
 
 
-def render_facilitator(view: room_model.FacilitatorView) -> str:
+def render_facilitator(view: views.FacilitatorView) -> str:
     """The facilitator's own fragments: the controls and the activity's working panel."""
     return render_template("partials/_facilitator_bag.html", fv=view, state=view.room)
 

@@ -4,9 +4,9 @@ Nothing in the live path waits for anything (coalesce.py, departures.py), so a p
 does not leave is a bug or a send stuck on something outside this process: a dead network
 that never answers, a message queue that hangs. Either way the room must not stay frozen
 until someone restarts the server. Every second the watchdog asks each queue of live work
-what has waited longer than ``STUCK_AFTER`` (a healthy room waits at most a window, well
-under a second); it logs each such room once with what is stuck and where, and hands the
-room to a new task. The task that was stuck, if it ever comes back, finds the work is no
+what has waited longer than ``STUCK_AFTER`` (a healthy channel waits at most a window, well
+under a second); it logs each such channel once with what is stuck and where, and hands the
+channel to a new task. The task that was stuck, if it ever comes back, finds the work is no
 longer its own and leaves it alone.
 """
 
@@ -21,11 +21,11 @@ from .coalesce import Stuck
 
 log = logging.getLogger(__name__)
 
-# Seconds a fragment may wait before its room counts as stuck: the longest healthy wait is a
+# Seconds a fragment may wait before its channel counts as stuck: the longest healthy wait is a
 # push window (0.25 s) or a whole-room board's pace (1 s), plus a busy server's lateness.
 STUCK_AFTER = 5.0
 CHECK_EVERY = 1.0
-# A room stuck again is logged at most once this often, in one line.
+# A channel stuck again is logged at most once this often, in one line.
 QUIET_FOR = 60.0
 
 Sleep = Callable[[float], None]
@@ -46,7 +46,7 @@ class Watchdog:
         self.watched = list(watched)
         self.stuck_after = stuck_after
         self.rescued = 0
-        self._logged: dict[str, tuple[float, int]] = {}  # room: last logged, rescued since
+        self._logged: dict[str, tuple[float, int]] = {}  # channel: last logged, rescued since
 
     def check(self) -> list[Stuck]:
         """Log and rescue whatever is stuck now; returns what was found."""
@@ -54,7 +54,7 @@ class Watchdog:
         for queue in self.watched:
             for stuck in queue.stuck(self.stuck_after):
                 self._report(stuck)
-                queue.rescue(stuck.room)
+                queue.rescue(stuck.channel)
                 self.rescued += 1
                 found.append(stuck)
         return found
@@ -73,21 +73,21 @@ class Watchdog:
                 failing = True
 
     def _report(self, stuck: Stuck) -> None:
-        """The first time a room is stuck: its whole story. After that at most a line a
+        """The first time a channel is stuck: its whole story. After that at most a line a
         minute, with how many more times it was rescued meanwhile (a hung message queue
         would otherwise log every few seconds)."""
         now = time.monotonic()
         if len(self._logged) > 1000:
-            self._logged = {room: seen for room, seen in self._logged.items()
+            self._logged = {channel: seen for channel, seen in self._logged.items()
                             if now - seen[0] < QUIET_FOR}
-        last, quietly = self._logged.get(stuck.room, (None, 0))
+        last, quietly = self._logged.get(stuck.channel, (None, 0))
         if last is not None and now - last < QUIET_FOR:
-            self._logged[stuck.room] = (last, quietly + 1)
+            self._logged[stuck.channel] = (last, quietly + 1)
             return
-        self._logged[stuck.room] = (now, 0)
+        self._logged[stuck.channel] = (now, 0)
         if last is None:
-            log.error("LIVE UPDATES STUCK: %s. Started a new push for that room; nothing was "
+            log.error("LIVE UPDATES STUCK: %s. Started a new push for that channel; nothing was "
                       "restarted.", stuck.describe())
         else:
-            log.error("Pushes to room %s were stuck again (%d waiting); rescued %d time(s) "
-                      "since the last report", stuck.room, stuck.waiting, quietly + 1)
+            log.error("Pushes to channel %s were stuck again (%d waiting); rescued %d time(s) "
+                      "since the last report", stuck.channel, stuck.waiting, quietly + 1)

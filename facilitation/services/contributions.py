@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
 from ..store import Contribution, Workshop
-from ..words import N_
+from ..translation import N_
 from . import Runtime, seating
 from .access import Actor, require_member
 from .errors import Conflict, NotFound

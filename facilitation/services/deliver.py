@@ -25,7 +25,7 @@ from ..store.models import (
     Commitment,
     Proposition,
 )
-from ..words import N_, Term, say_day
+from ..translation import N_, Term, say_day
 from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Forbidden, Invalid, NotFound

@@ -28,7 +28,7 @@ from ..store.models import (
     Theme,
     utcnow,
 )
-from ..words import N_, Term
+from ..translation import N_, Term
 from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Invalid, NotFound
@@ -201,7 +201,8 @@ def _writing(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Ac
                   "in the box."))
 
 
-def _optional_link(db: Session, workshop_id: int, table, value: object, what: str) -> int | None:  # noqa: ANN001
+def _optional_link(db: Session, workshop_id: int, table: type[Story | Theme], value: object,
+                   what: str) -> int | None:
     if value in (None, "", "none"):
         return None
     if not str(value).isdigit():

@@ -19,7 +19,7 @@ from .. import kinds
 from ..plans import Activity
 from ..store import Contribution, Workshop
 from ..store.models import ActivityState, ItemTheme, Theme
-from ..words import N_, month_year
+from ..translation import N_, month_year
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Invalid, NotFound

@@ -5,7 +5,7 @@ it is shown in the reader's language (see words.py); the extractor reads the fir
 each of these errors as a message to translate.
 """
 
-from ..words import TranslatedError
+from ..translation import TranslatedError
 
 
 class ServiceError(TranslatedError):

@@ -3,6 +3,8 @@ projector. Authorship is never revealed by any of it."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from ..store import Contribution, Workshop
 from ..store.models import Commitment, Proposition, Story
 from . import Runtime
@@ -13,7 +15,8 @@ ITEM_TABLES = {"contribution": Contribution, "story": Story, "proposition": Prop
                "commitment": Commitment}
 
 
-def _item(db, actor: Actor, item_type: str, item_id: object):  # noqa: ANN001, ANN202
+def _item(db: Session, actor: Actor, item_type: str,
+          item_id: object) -> Contribution | Story | Proposition | Commitment:
     table = ITEM_TABLES.get(item_type)
     if table is None:
         raise Invalid("That is not something that can be moderated.")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .. import kinds
 from ..store import Participant, Workshop
 from ..store.models import PairGroup, PairMember
-from ..words import translate
+from ..translation import translate
 from . import Runtime, seating
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound

@@ -1,4 +1,4 @@
-"""What each kind of activity adds to the read model (services/room.py), registered by the
+"""What each kind of activity adds to the read model (services/views.py), registered by the
 service that owns the kind: the read model asks here instead of branching on kinds.
 
 Three views, three registers. Each reader gets the database session and what the view has

@@ -22,7 +22,7 @@ from .. import cycle, kinds
 from ..plans import Activity
 from ..store import Workshop
 from ..store.models import ActivityState, PulseResponse
-from ..words import N_
+from ..translation import N_
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound

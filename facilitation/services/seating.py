@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..store import Contribution, Participant, Workshop
@@ -96,7 +96,7 @@ def table_in(db: Session, participant_id: str | None) -> str | None:
     return db.scalar(select(Participant.table_label).where(Participant.id == participant_id))
 
 
-def wall_cards(workshop_id: int, activity_key: str):  # noqa: ANN201 - a SQLAlchemy select
+def wall_cards(workshop_id: int, activity_key: str) -> Select[tuple[Contribution]]:
     """The visible cards of one wall, oldest first."""
     return (select(Contribution)
             .where(Contribution.workshop_id == workshop_id,

@@ -14,7 +14,7 @@ from .. import kinds
 from ..plans import Activity, Plan
 from ..store import Participant, Workshop
 from ..store.models import ActivityState, PairMember, Story, utcnow
-from ..words import N_
+from ..translation import N_
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..words import Term
+from ..translation import Term
 from .errors import Invalid
 
 # C0/C1 control characters except tab and newline; they break exports and can hide text.

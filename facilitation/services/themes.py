@@ -156,7 +156,7 @@ def _new_theme(db: Session, workshop_id: int, name: str, origin: str) -> Theme:
     return theme
 
 
-def _change(rt: Runtime, actor: Actor, action: str):  # noqa: ANN202
+def _change(rt: Runtime, actor: Actor, action: str) -> _BoardChange:
     """Context for one undoable change of the board, by the facilitator only."""
     require_facilitator(actor)
     return _BoardChange(rt, actor, action)
@@ -172,7 +172,7 @@ class _BoardChange:
         _remember(db, self.actor.workshop_id, self.action)
         return db
 
-    def __exit__(self, *exc) -> bool:  # noqa: ANN002
+    def __exit__(self, *exc: object) -> bool:
         self._transaction.__exit__(*exc)
         if exc[0] is None:
             self.rt.broadcaster.board_changed(self.actor.workshop_id)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ScalarResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
 from ..plans import Activity
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Proposition, Vote
-from ..words import translate
+from ..translation import translate
 from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
@@ -51,7 +51,8 @@ def visible_targets(db: Session, workshop_id: int, activity: Activity) -> set[in
         Proposition.workshop_id == workshop_id, Proposition.hidden.is_(False))))
 
 
-def _votes(db: Session, workshop_id: int, activity: Activity, participant_id: str | None = None):  # noqa: ANN202
+def _votes(db: Session, workshop_id: int, activity: Activity,
+           participant_id: str | None = None) -> ScalarResult[int]:
     query = select(Vote.target_id).where(
         Vote.workshop_id == workshop_id, Vote.activity_key == activity.key,
         Vote.target_type == _target_type(activity))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .. import cycle
 from ..store import Participant, Workshop
@@ -135,7 +136,7 @@ def is_participant(rt: Runtime, workshop_id: int, participant_id: str | None) ->
     return participant is not None and participant.workshop_id == workshop_id
 
 
-def _locked(db, workshop_id: int) -> Workshop:  # noqa: ANN001 - SQLAlchemy session
+def _locked(db: Session, workshop_id: int) -> Workshop:
     """Load the workshop for an update (row lock on PostgreSQL, write lock on SQLite)."""
     workshop = db.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
     if workshop is None:

@@ -11,14 +11,16 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: the PostgreSQL advisory lock that serialises schema upgrades.
 MIGRATION_LOCK = 0x41505052  # "APPR"
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI hook signature
+def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """WAL lets readers carry on during a write; FULL sync makes a commit survive a crash;
     secure_delete overwrites deleted rows, so a deleted workshop's words leave the file."""
     cursor = dbapi_connection.cursor()

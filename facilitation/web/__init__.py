@@ -41,7 +41,8 @@ def _next_phase_label(key: str) -> str:
 
 def _csrf_field() -> Markup:
     """The form's CSRF token, except in a broadcast fragment: a token belongs to one session,
-    so pushed forms rely on the X-CSRFToken header live.js adds from the page's own token."""
+    so pushed forms rely on the X-CSRFToken header static/js/live/main.js adds from the page's
+    own token."""
     if g.get("broadcast"):
         return Markup("")
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())

@@ -17,8 +17,7 @@ from werkzeug.wrappers import Response
 
 from .. import runtime_of
 from ..live.fragments import render_facilitator, render_room
-from ..services import Runtime
-from ..services import room as room_model
+from ..services import Runtime, views
 from ..services.access import Actor
 from ..services.errors import ServiceError
 from ..store import Workshop
@@ -44,7 +43,7 @@ def facilitator_refresh(workshop_id: int, code: str) -> Answer:
     """After a facilitator action: the control page's fragments, or back to the page."""
     if not is_htmx():
         return redirect(url_for("facilitator.control", code=code))
-    view = room_model.facilitator_view(runtime_of(current_app), workshop_id)
+    view = views.facilitator_view(runtime_of(current_app), workshop_id)
     html = render_room(view.room, "facilitator") + render_facilitator(view)
     return htmx_response(html, 200, reswap="none")
 
@@ -66,7 +65,7 @@ def panel(workshop: Workshop, actor: Actor, *, message: str | None = None, error
           status: int = 200, template: str = "partials/_my_panel.html",
           **extra: object) -> Answer:
     """The participant's panel (or ballot) after an action, with an optional message."""
-    view = room_model.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
+    view = views.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
     context = {"me": view, "state": view.room, "message": message, "error": error, **extra}
     if is_htmx():
         html = render_template(template, oob=True, **context)
@@ -76,7 +75,7 @@ def panel(workshop: Workshop, actor: Actor, *, message: str | None = None, error
     return room_page(view, status, **context)
 
 
-def room_page(view: room_model.MyView, status: int = 200, **context: object) -> Answer:
+def room_page(view: views.MyView, status: int = 200, **context: object) -> Answer:
     """The whole room page, for browsers without scripts (the panel shows ``context``)."""
     context.setdefault("me", view)
     context.setdefault("state", view.room)

@@ -4,14 +4,15 @@ version check (participants), and wording hints that advise without ever blockin
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_htmx import make_response as htmx_response
 from markupsafe import Markup
 
 from .. import runtime_of
-from ..services import design
-from ..services import room as room_model
-from ..wording import proposition_hints
+from ..services import design, views
+from ..services.access import Actor
+from ..statement_advice import proposition_hints
 from .answers import facilitator_action, is_htmx, panel, participant_action, room_page
 from .context import as_participant, workshop_and_actor
 
@@ -19,15 +20,15 @@ bp = Blueprint("design", __name__, url_prefix="/w/<code>/design")
 
 
 @bp.post("/propositions")
-def add(code: str):  # noqa: ANN201
-    def action(actor):  # noqa: ANN001, ANN202
+def add(code: str) -> ResponseReturnValue:
+    def action(actor: Actor) -> str:
         design.add_proposition(runtime_of(current_app), actor, request.form)
         return gettext("Your statement is on the wall. Others can now improve it and vote.")
     return participant_action(code, action)
 
 
 @bp.get("/propositions/<int:proposition_id>/edit")
-def edit(code: str, proposition_id: int):  # noqa: ANN201
+def edit(code: str, proposition_id: int) -> ResponseReturnValue:
     """The editor for improving one statement, holding the version it starts from (inside
     the page for browsers without scripts)."""
     workshop, actor = as_participant(code)
@@ -39,12 +40,12 @@ def edit(code: str, proposition_id: int):  # noqa: ANN201
                            hints=proposition_hints(proposition.text))
     if is_htmx():
         return html
-    return room_page(room_model.my_view(rt, workshop.id, actor.participant_id),
+    return room_page(views.my_view(rt, workshop.id, actor.participant_id),
                      editor=Markup(html))
 
 
 @bp.post("/propositions/<int:proposition_id>")
-def improve(code: str, proposition_id: int):  # noqa: ANN201
+def improve(code: str, proposition_id: int) -> ResponseReturnValue:
     """Save an improvement; on a conflict answer 409 with both texts and nothing overwritten."""
     workshop, actor = as_participant(code)
     text = request.form.get("text", "")
@@ -66,7 +67,7 @@ def improve(code: str, proposition_id: int):  # noqa: ANN201
 
 
 @bp.post("/hints")
-def hints(code: str):  # noqa: ANN201
+def hints(code: str) -> ResponseReturnValue:
     """Wording hints for the text typed so far: advice only, nothing is stored."""
     _workshop, actor = workshop_and_actor(code)
     if actor.role == "stranger":
@@ -76,18 +77,18 @@ def hints(code: str):  # noqa: ANN201
 
 
 @bp.post("/areas")
-def add_area(code: str):  # noqa: ANN201
+def add_area(code: str) -> ResponseReturnValue:
     return facilitator_action(code, lambda rt, actor: design.add_area(
         rt, actor, request.form.get("name")))
 
 
 @bp.post("/areas/rename")
-def rename_area(code: str):  # noqa: ANN201
+def rename_area(code: str) -> ResponseReturnValue:
     return facilitator_action(code, lambda rt, actor: design.rename_area(
         rt, actor, request.form.get("area"), request.form.get("name")))
 
 
 @bp.post("/areas/remove")
-def remove_area(code: str):  # noqa: ANN201
+def remove_area(code: str) -> ResponseReturnValue:
     return facilitator_action(code, lambda rt, actor: design.remove_area(
         rt, actor, request.form.get("area")))

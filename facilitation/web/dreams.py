@@ -4,19 +4,21 @@ dots. Totals stay hidden until the facilitator reveals them (POST /settings)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from .. import runtime_of
 from ..services import dreams, votes
+from ..services.access import Actor
 from .answers import facilitator_action, participant_action
 
 bp = Blueprint("dreaming", __name__, url_prefix="/w/<code>")
 
 
 @bp.post("/dreams")
-def add(code: str):  # noqa: ANN201
+def add(code: str) -> ResponseReturnValue:
     """A participant shares a dream, optionally linked to themes of the positive core."""
-    def action(actor):  # noqa: ANN001, ANN202
+    def action(actor: Actor) -> str:
         _dream, created = dreams.add_dream(runtime_of(current_app), actor,
                                            request.form.get("text"),
                                            request.form.getlist("theme"),
@@ -26,12 +28,12 @@ def add(code: str):  # noqa: ANN201
 
 
 @bp.post("/votes")
-def vote(code: str):  # noqa: ANN201
+def vote(code: str) -> ResponseReturnValue:
     """Add one of my dots to an item, or take one back; only my ballot changes. The button
     pressed says which: ``dot=add contribution:12`` or ``dot=remove contribution:12``."""
     move, _, target = request.form.get("dot", "").partition(" ")
 
-    def action(actor):  # noqa: ANN001, ANN202
+    def action(actor: Actor) -> str:
         rt = runtime_of(current_app)
         if move == "remove":
             votes.take_back_dot(rt, actor, target)
@@ -43,7 +45,7 @@ def vote(code: str):  # noqa: ANN201
 
 
 @bp.post("/dots")
-def dots(code: str):  # noqa: ANN201
+def dots(code: str) -> ResponseReturnValue:
     """The facilitator changes how many dots each person has in the current vote."""
     return facilitator_action(code, lambda rt, actor: votes.set_dots(
         rt, actor, request.form.get("dots")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, request, send_file
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
 from ..export.files import FORMATS, export_file
@@ -17,7 +18,7 @@ bp = Blueprint("export", __name__, url_prefix="/w/<code>")
 
 
 @bp.get("/report")
-def preview(code: str):  # noqa: ANN201
+def preview(code: str) -> ResponseReturnValue:
     """The report as it stands, at any moment of the workshop, for either audience."""
     workshop, _actor = as_facilitator(code)
     report = build_report(runtime_of(current_app), workshop.id,
@@ -27,7 +28,7 @@ def preview(code: str):  # noqa: ANN201
 
 
 @bp.get("/export.<fmt>")
-def download(code: str, fmt: str):  # noqa: ANN201
+def download(code: str, fmt: str) -> ResponseReturnValue:
     """One file to keep or pass on; the PDF renders in a child process (see pdf_process)."""
     workshop, _actor = as_facilitator(code)
     if fmt not in FORMATS:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
-from ..services import room as room_model
+from ..services import views
 from ..services import workshops as workshop_service
 from ..services.errors import Invalid
 from .answers import facilitator_action
@@ -16,9 +17,9 @@ from .links import facilitator_link, join_link, qr_svg
 bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 
 
-def _page(template: str, code: str, **extra):  # noqa: ANN202
+def _page(template: str, code: str, **extra: object) -> ResponseReturnValue:
     workshop, _actor = as_facilitator(code)
-    view = room_model.facilitator_view(runtime_of(current_app), workshop.id)
+    view = views.facilitator_view(runtime_of(current_app), workshop.id)
     key = facilitator_key(workshop.code)
     return render_template(template, state=view.room, fv=view, workshop=view.room.workshop,
                            plenary=view.plenary,
@@ -28,7 +29,7 @@ def _page(template: str, code: str, **extra):  # noqa: ANN202
 
 
 @bp.get("/f/<key>")
-def login(code: str, key: str):  # noqa: ANN201
+def login(code: str, key: str) -> ResponseReturnValue:
     """The facilitator's secret link: remember it in this browser, then drop it from the address."""
     workshop = workshop_service.facilitator_login(runtime_of(current_app), code, key)
     remember_facilitator(workshop.code, key)
@@ -36,13 +37,13 @@ def login(code: str, key: str):  # noqa: ANN201
 
 
 @bp.get("/define")
-def define(code: str):  # noqa: ANN201
+def define(code: str) -> ResponseReturnValue:
     """Define: title and affirmative topic."""
     return _page("facilitator/define.html", code)
 
 
 @bp.post("/define")
-def save_define(code: str):  # noqa: ANN201
+def save_define(code: str) -> ResponseReturnValue:
     workshop, actor = as_facilitator(code)
     try:
         workshop_service.update_define(runtime_of(current_app), actor, request.form)
@@ -52,32 +53,32 @@ def save_define(code: str):  # noqa: ANN201
 
 
 @bp.get("/lobby")
-def lobby(code: str):  # noqa: ANN201
+def lobby(code: str) -> ResponseReturnValue:
     """Join code, link and QR code to put on the screen while people arrive."""
     return _page("facilitator/lobby.html", code)
 
 
 @bp.get("/facilitate")
-def control(code: str):  # noqa: ANN201
+def control(code: str) -> ResponseReturnValue:
     """The control page: where the room is, what it has shared, and the way forward."""
     return _page("facilitator/control.html", code)
 
 
 @bp.get("/projector")
-def projector(code: str):  # noqa: ANN201
+def projector(code: str) -> ResponseReturnValue:
     """The big-screen view of the room."""
     return _page("projector.html", code)
 
 
 @bp.post("/move")
-def move(code: str):  # noqa: ANN201
+def move(code: str) -> ResponseReturnValue:
     """Step the room forward or back one phase."""
     return facilitator_action(code, lambda rt, actor: workshop_service.move(
         rt, actor, request.form.get("direction", "")))
 
 
 @bp.post("/activity")
-def activity(code: str):  # noqa: ANN201
+def activity(code: str) -> ResponseReturnValue:
     """Open another activity within the phase."""
     return facilitator_action(code, lambda rt, actor: workshop_service.choose_activity(
         rt, actor, request.form.get("activity", "")))

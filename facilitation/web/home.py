@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
 from ..i18n import LANGUAGES
@@ -16,13 +17,13 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index() -> ResponseReturnValue:
     """Home: a join-code box for participants and a start button for facilitators."""
     return render_template("home.html", code=request.args.get("code", ""))
 
 
 @bp.post("/join")
-def join_by_code():  # noqa: ANN201
+def join_by_code() -> ResponseReturnValue:
     """A participant typed a code on the home page."""
     code = normalise_code(request.form.get("code", ""))
     try:
@@ -34,21 +35,21 @@ def join_by_code():  # noqa: ANN201
 
 
 @bp.get("/j/<code>")
-def short_join(code: str):  # noqa: ANN201
+def short_join(code: str) -> ResponseReturnValue:
     """The short link inside the QR code: the join page itself, with no redirect first (a
     round trip costs a phone on poor Wi-Fi most of a second)."""
     return participant.join(normalise_code(code))
 
 
 @bp.get("/start")
-def start():  # noqa: ANN201
+def start() -> ResponseReturnValue:
     """Choose a plan for a new workshop."""
     plans = runtime_of(current_app).plans
     return render_template("start.html", plans=plans.values())
 
 
 @bp.post("/start")
-def create():  # noqa: ANN201
+def create() -> ResponseReturnValue:
     """Create the workshop; this browser becomes its facilitator."""
     workshop, key = workshop_service.create(runtime_of(current_app),
                                             request.form.get("plan", ""),
@@ -58,7 +59,7 @@ def create():  # noqa: ANN201
 
 
 @bp.post("/language")
-def choose_language():  # noqa: ANN201
+def choose_language() -> ResponseReturnValue:
     """Remember the person's language and return them to the page they were on."""
     language = request.form.get("lang", "")
     if language in LANGUAGES:
@@ -70,6 +71,6 @@ def choose_language():  # noqa: ANN201
 
 
 @bp.get("/accessibility")
-def accessibility():  # noqa: ANN201
+def accessibility() -> ResponseReturnValue:
     """The accessibility statement: what was tested and how, in the public-sector form."""
     return render_template("accessibility.html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
 from ..services import lifecycle
@@ -14,14 +15,14 @@ bp = Blueprint("lifecycle", __name__, url_prefix="/w/<code>")
 
 
 @bp.get("/delete")
-def confirm_delete(code: str):  # noqa: ANN201
+def confirm_delete(code: str) -> ResponseReturnValue:
     """Say exactly what deleting removes, and ask for the join code to be typed."""
     workshop, _actor = as_facilitator(code)
     return render_template("facilitator/delete.html", workshop=workshop)
 
 
 @bp.post("/delete")
-def delete(code: str):  # noqa: ANN201
+def delete(code: str) -> ResponseReturnValue:
     """Delete the workshop and everything in it; everyone connected is told and let go."""
     workshop, actor = as_facilitator(code)
     try:

@@ -6,8 +6,8 @@ import secrets
 from datetime import date, timedelta
 
 from ..services import deliver, pulse
-from ..wording import proposition_hints
-from ..words import say_day
+from ..statement_advice import proposition_hints
+from ..translation import say_day
 
 
 def share(value: int | None, most: int) -> int:

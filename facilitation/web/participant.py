@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
 from ..services import contributions as contribution_service
-from ..services import room as room_model
-from ..services import seating
+from ..services import seating, views
 from ..services import workshops as workshop_service
 from ..services.errors import ServiceError
 from .context import workshop_and_actor
@@ -19,7 +19,7 @@ bp = Blueprint("participant", __name__, url_prefix="/w/<code>")
 
 
 @bp.get("/join")
-def join(code: str):  # noqa: ANN201
+def join(code: str) -> ResponseReturnValue:
     workshop, actor = workshop_and_actor(code)
     if actor.is_facilitator:
         return redirect(url_for("facilitator.control", code=workshop.code))
@@ -29,7 +29,7 @@ def join(code: str):  # noqa: ANN201
 
 
 @bp.post("/join")
-def join_submit(code: str):  # noqa: ANN201
+def join_submit(code: str) -> ResponseReturnValue:
     workshop, actor = workshop_and_actor(code)
     if actor.is_facilitator:  # joining would swap their facilitator key for a participant id
         return redirect(url_for("facilitator.control", code=workshop.code))
@@ -46,7 +46,7 @@ def join_submit(code: str):  # noqa: ANN201
 
 
 @bp.get("/")
-def room(code: str):  # noqa: ANN201
+def room(code: str) -> ResponseReturnValue:
     """The room on a phone: the phase, its question, a box to write in, and what others shared."""
     workshop, actor = workshop_and_actor(code)
     if actor.is_facilitator:
@@ -57,7 +57,7 @@ def room(code: str):  # noqa: ANN201
 
 
 @bp.get("/board")
-def board(code: str):  # noqa: ANN201
+def board(code: str) -> ResponseReturnValue:
     """All of a long list a phone was sent only part of (live.fragments.PHONE_SHOWS): the wall as
     the projector shows it, read when asked for, never pushed."""
     workshop, actor = workshop_and_actor(code)
@@ -66,12 +66,12 @@ def board(code: str):  # noqa: ANN201
     if not actor.is_participant:
         return redirect(url_for("participant.join", code=workshop.code))
     rt = runtime_of(current_app)
-    state = room_model.table_state(rt, workshop.id, seating.table_of(rt, actor.participant_id))
+    state = views.table_state(rt, workshop.id, seating.table_of(rt, actor.participant_id))
     return render_template("participant/board.html", state=state, workshop=workshop)
 
 
 @bp.post("/contribute")
-def contribute(code: str):  # noqa: ANN201
+def contribute(code: str) -> ResponseReturnValue:
     """The plain-form way to share, for when scripts or the live connection are unavailable."""
     workshop, actor = workshop_and_actor(code)
     client_id = request.form.get("client_id", "")
@@ -88,8 +88,8 @@ def contribute(code: str):  # noqa: ANN201
     return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
 
 
-def _render_room(workshop_id: int, participant_id: str, **extra):  # noqa: ANN202
-    mine = room_model.my_view(runtime_of(current_app), workshop_id, participant_id)
+def _render_room(workshop_id: int, participant_id: str, **extra: object) -> ResponseReturnValue:
+    mine = views.my_view(runtime_of(current_app), workshop_id, participant_id)
     extra.setdefault("client_id", secrets.token_urlsafe(12))
     return render_template("participant/room.html", state=mine.room, me=mine,
                            workshop=mine.room.workshop, sent=request.args.get("sent", ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 
 from ..services import activities, moderation
 from .answers import facilitator_action
@@ -11,7 +12,7 @@ bp = Blueprint("room_tools", __name__, url_prefix="/w/<code>")
 
 
 @bp.post("/timer")
-def timer(code: str):  # noqa: ANN201
+def timer(code: str) -> ResponseReturnValue:
     """Start, pause, add minutes to or reset the activity's timer."""
     minutes = request.form.get("minutes")
     seconds = int(minutes) * 60 if minutes and minutes.isdigit() else request.form.get("seconds")
@@ -20,7 +21,7 @@ def timer(code: str):  # noqa: ANN201
 
 
 @bp.post("/settings")
-def settings(code: str):  # noqa: ANN201
+def settings(code: str) -> ResponseReturnValue:
     """Lock or unlock the activity; reveal or hide its results."""
     flag, _, value = request.form.get("change", "").partition("=")
     return facilitator_action(code, lambda rt, actor: activities.set_flag(
@@ -28,7 +29,7 @@ def settings(code: str):  # noqa: ANN201
 
 
 @bp.post("/moderate")
-def moderate(code: str):  # noqa: ANN201
+def moderate(code: str) -> ResponseReturnValue:
     """Hide a card or story from everyone, or restore it."""
     kind, _, item_id = request.form.get("item", "").partition(":")
     return facilitator_action(code, lambda rt, actor: moderation.set_hidden(
@@ -36,7 +37,7 @@ def moderate(code: str):  # noqa: ANN201
 
 
 @bp.post("/spotlight")
-def spotlight(code: str):  # noqa: ANN201
+def spotlight(code: str) -> ResponseReturnValue:
     """Show one card or story large on the projector (an empty item clears it)."""
     kind, _, item_id = request.form.get("item", "").partition(":")
     return facilitator_action(code, lambda rt, actor: moderation.spotlight(

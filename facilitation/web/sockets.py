@@ -9,7 +9,7 @@ the broadcaster (facilitation/live/broadcast.py), never from here.
 
 | event | sent by | answer | pushed, by the service |
 | --- | --- | --- | --- |
-| connect | every live page | joins its rooms | the facilitator's counts |
+| connect | every live page | listens on its channels | the facilitator's counts |
 | disconnect | the connection closing | none | the facilitator's counts, by a task |
 | contribute | a phone's composer | the card's id | the card to the room |
 | move | the facilitator | the new phase | every screen's whole view |
@@ -27,7 +27,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .. import broadcaster_of, runtime_of, socketio_of
 from ..i18n import chosen_language
-from ..live.rooms import facilitator_room, in_language, person_room, room, table_room
+from ..live.channels import everyone, facilitator_screens, in_language, one_person, one_table
 from ..services import contributions as contribution_service
 from ..services import pairs, presence, seating
 from ..services import workshops as workshop_service
@@ -59,7 +59,7 @@ class Connections:
 
 def connect(auth: Any = None) -> bool:
     """Sent by every live page as it opens its connection for one workshop (``auth``:
-    ``{"workshop": code}``). Strangers are refused. Joins the workshop's room, its table's,
+    ``{"workshop": code}``). Strangers are refused. Listens on the workshop's channel, its table's,
     and the facilitator's or the person's own, all in the page's language; a participant is
     counted in, which pushes the facilitator's counts."""
     if _connections().of(request.sid) is not None:  # an event named "connect" from a page
@@ -78,16 +78,16 @@ def connect(auth: Any = None) -> bool:
         return False
     _connections().opened(request.sid, actor)
     language = chosen_language()
-    join_room(in_language(room(workshop.id), language))
+    join_room(in_language(everyone(workshop.id), language))
     rt = runtime_of(current_app)
-    # Always in its table's room, so a room that starts sitting at tables needs no reconnect.
+    # Always on its table's channel, so a room that starts sitting at tables needs no reconnect.
     table = seating.table_of(rt, actor.participant_id)
     if table:
-        join_room(in_language(table_room(workshop.id, table), language))
+        join_room(in_language(one_table(workshop.id, table), language))
     if actor.is_facilitator:
-        join_room(in_language(facilitator_room(workshop.id), language))
+        join_room(in_language(facilitator_screens(workshop.id), language))
     else:
-        join_room(in_language(person_room(actor.participant_id), language))
+        join_room(in_language(one_person(actor.participant_id), language))
         presence.connected(rt, actor.participant_id, +1)
         pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
     return True

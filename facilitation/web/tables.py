@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
-from ..services import room as room_model
-from ..services import seating
+from ..services import seating, views
 from .context import as_facilitator
 from .links import join_link
 
@@ -14,7 +14,7 @@ bp = Blueprint("tables", __name__, url_prefix="/w/<code>")
 
 
 @bp.post("/seating")
-def choose(code: str):  # noqa: ANN201
+def choose(code: str) -> ResponseReturnValue:
     """Seat the room at tables of about eight, as one room, or automatically by size."""
     workshop, actor = as_facilitator(code)
     seating.choose(runtime_of(current_app), actor, request.form.get("seating", ""))
@@ -22,12 +22,12 @@ def choose(code: str):  # noqa: ANN201
 
 
 @bp.get("/plenary")
-def plenary(code: str):  # noqa: ANN201
+def plenary(code: str) -> ResponseReturnValue:
     """Every card of the current activity, newest first, one page at a time."""
     workshop, _actor = as_facilitator(code)
     page = request.args.get("page", "1")
     rt = runtime_of(current_app)
-    state = room_model.room_summary(rt, workshop.id)
+    state = views.room_summary(rt, workshop.id)
     with rt.store.reading() as db:
         plenary = seating.plenary(db, workshop.id, state.activity.key if state.activity
                                   else None, int(page) if page.isdigit() else 1)

@@ -263,7 +263,7 @@ def tour(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     contexts_before = set(browser.contexts)
     try:
         run_tour(tour, browser, server.url)
-    except Exception as exc:  # noqa: BLE001 - reported on every page not reached
+    except Exception as exc:
         tour.stopped = f"{type(exc).__name__}: {exc}"
     finally:
         for context in set(browser.contexts) - contexts_before:

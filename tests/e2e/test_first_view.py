@@ -8,6 +8,7 @@ behaviours that make those figures, on every run.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -38,8 +39,8 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-def open_as(new_context, base: str, session: requests.Session, path: str,  # noqa: ANN001
-            **options: object) -> Page:
+def open_as(new_context: Callable[..., BrowserContext], base: str, session: requests.Session,
+            path: str, **options: object) -> Page:
     context: BrowserContext = new_context(**options)
     context.add_cookies([{"name": c.name, "value": c.value, "url": base}
                          for c in session.cookies])

@@ -2,7 +2,7 @@
 everything it missed when it wakes.
 
 The server beats every 3 seconds through the same path as every push (heartbeat.py); the
-page counts three beats of silence as a lost connection (live.js).
+page counts three beats of silence as a lost connection (static/js/live/connection.js).
 """
 
 from __future__ import annotations

@@ -8,9 +8,12 @@ import select
 import socket
 import socketserver
 import threading
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, WebSocketRoute, expect
+from playwright.sync_api import BrowserContext, Locator, Page, WebSocketRoute, expect
+
+from tests.conftest import ServerProcess
 
 from .helpers import advance, join_as_participant, start_workshop
 
@@ -19,7 +22,7 @@ pytestmark = pytest.mark.e2e
 LONG = 30_000  # ms: the machine is shared and slow; these are ceilings, not expectations
 
 
-def open_room(server, new_context) -> tuple[Page, str]:  # noqa: ANN001
+def open_room(server: ServerProcess, new_context: Callable[..., BrowserContext]) -> tuple[Page, str]:
     facilitator = new_context().new_page()
     code = start_workshop(facilitator, server.url)
     facilitator.goto(f"{server.url}/w/{code}/facilitate")
@@ -28,12 +31,12 @@ def open_room(server, new_context) -> tuple[Page, str]:  # noqa: ANN001
     return facilitator, code
 
 
-def cards(page: Page, text: str):  # noqa: ANN201
+def cards(page: Page, text: str) -> Locator:
     """A card as shown on this page: the shared wall, or the facilitator's own panel."""
     return page.locator("#wall .card-body, #facilitator-panel .card-body", has_text=text)
 
 
-def wait_until(page: Page, condition, what: str) -> None:  # noqa: ANN001
+def wait_until(page: Page, condition: Callable[[], object], what: str) -> None:
     """Let Playwright deliver events (its callbacks run only while it is called) until
     ``condition()`` holds."""
     for _ in range(LONG // 100):

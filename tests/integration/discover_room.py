@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from facilitation.services import presence
+from facilitation.services import Runtime, presence
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
 
 
 @dataclass
 class Room:
-    rt: object
+    rt: Runtime
     workshop_id: int
     code: str
     facilitator: Actor
@@ -37,7 +37,7 @@ class Room:
         workshop_service.choose_activity(self.rt, self.facilitator, activity_key)
 
 
-def discover_room(rt, people: int = 0, names: tuple[str, ...] = ()) -> Room:  # noqa: ANN001
+def discover_room(rt: Runtime, people: int = 0, names: tuple[str, ...] = ()) -> Room:
     workshop, _key = workshop_service.create(rt, "at-our-best-with-each-other")
     room = Room(rt, workshop.id, workshop.code, Actor(workshop.id, "facilitator"), [])
     for index in range(people):

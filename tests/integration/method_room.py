@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
-from facilitation.services import contributions, pairs, stories, themes
+from facilitation.services import Runtime, contributions, pairs, stories, themes
 from facilitation.services.access import Actor, hash_key
 from facilitation.store import Workshop
 from facilitation.web.identity import remember_participant
@@ -25,7 +25,7 @@ class MethodRoom:
     story_id: int
 
     @property
-    def rt(self):  # noqa: ANN201
+    def rt(self) -> Runtime:
         return self.room.rt
 
     @property
@@ -40,7 +40,7 @@ class MethodRoom:
         self.room.go_to(activity_key)
 
 
-def after_discover(rt, people: int = 4, names: tuple[str, ...] = ()) -> MethodRoom:  # noqa: ANN001
+def after_discover(rt: Runtime, people: int = 4, names: tuple[str, ...] = ()) -> MethodRoom:
     """Pairs, one story shared with the room, four cards and two themes."""
     room = discover_room(rt, people, names)
     pairs.form_pairs(rt, room.facilitator)
@@ -72,7 +72,7 @@ def participant_client(app: Flask, code: str, actor: Actor) -> FlaskClient:
     return client
 
 
-def facilitator_client(app: Flask, rt, room: Room) -> FlaskClient:  # noqa: ANN001
+def facilitator_client(app: Flask, rt: Runtime, room: Room) -> FlaskClient:
     with rt.store.transaction() as db:
         db.get(Workshop, room.workshop_id).facilitator_key_hash = hash_key(FACILITATOR_KEY)
     client = app.test_client()
@@ -80,7 +80,7 @@ def facilitator_client(app: Flask, rt, room: Room) -> FlaskClient:  # noqa: ANN0
     return client
 
 
-def every_view(app: Flask, rt, room: Room) -> list[str]:  # noqa: ANN001
+def every_view(app: Flask, rt: Runtime, room: Room) -> list[str]:
     """Every page and fragment anyone can fetch right now: participants, facilitator,
     projector."""
     pages = []

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,11 +16,12 @@ from sqlalchemy import Integer, func, select
 from facilitation import runtime_of
 from facilitation.export import backup
 from facilitation.export.backup import BackupError
-from facilitation.export.model import build_report
+from facilitation.export.model import Report, build_report
 from facilitation.export.restore import restore
+from facilitation.services import Runtime
 from facilitation.startup import prepared
 from facilitation.store.models import Base, Workshop
-from tests.workshop_data import seed_small
+from tests.workshop_data import SmallWorkshop, seed_small
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,12 +31,12 @@ def run_app(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def export_json(rt, workshop_id: int) -> bytes:  # noqa: ANN001
+def export_json(rt: Runtime, workshop_id: int) -> bytes:
     with rt.store.engine.connect() as connection:
         return backup.export_backup(connection, workshop_id)
 
 
-def row_counts(rt, workshop_id: int) -> dict[str, int]:  # noqa: ANN001
+def row_counts(rt: Runtime, workshop_id: int) -> dict[str, int]:
     """How many rows of each table belong to the workshop, counted by the database."""
     counts = {}
     with rt.store.engine.connect() as connection:
@@ -86,7 +88,7 @@ def test_export_import_export_is_identical_in_a_fresh_data_directory(runtime, se
         restored, key = restore(fresh_rt, first)
         assert key is None and not restored.code_changed and restored.code == seed.code
         assert export_json(fresh_rt, restored.workshop_id) == first
-        def report(rt, workshop_id):  # noqa: ANN001, ANN202 - database row ids aside
+        def report(rt: Runtime, workshop_id: int) -> Report:  # database row ids aside
             made = build_report(rt, workshop_id, "full")
             return replace(made, commitments=tuple(replace(c, ref=0) for c in made.commitments))
 
@@ -140,7 +142,7 @@ def test_broken_files_are_refused_before_anything_is_written(runtime, content, m
         restore(runtime, content)
 
 
-def _edited(runtime, seed, change) -> bytes:  # noqa: ANN001
+def _edited(runtime: Runtime, seed: SmallWorkshop, change: Callable[[dict], object]) -> bytes:
     document = json.loads(export_json(runtime, seed.workshop_id))
     change(document)
     return json.dumps(document).encode()

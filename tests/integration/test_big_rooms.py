@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from facilitation import runtime_of, socketio_of
 from facilitation.live.fragments import PHONE_SHOWS
@@ -159,13 +162,13 @@ def test_a_growing_room_sits_at_tables_by_itself(app, socketio) -> None:
 
 
 @contextmanager
-def whole_wall_reads(app) -> Iterator[list[str]]:  # noqa: ANN001
+def whole_wall_reads(app: Flask) -> Iterator[list[str]]:
     """Every query that reads a wall's visible cards without a table or a page: the whole
     wall. (The facilitator's list of hidden cards, to restore, is not the wall.)"""
     engine = runtime_of(app).store.engine
     found: list[str] = []
 
-    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def seen(_conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object) -> None:
         flat = " ".join(statement.split())
         if (flat.startswith("SELECT") and "contributions.body" in flat
                 and "contributions.activity_key =" in flat and "LIMIT" not in flat
@@ -216,7 +219,7 @@ def test_coalesced_pushes_keep_a_card_from_showing_twice(data_dir) -> None:
         runtime_of(app).store.dispose()
 
 
-def facilitator_id(app, facilitator: Person) -> int:  # noqa: ANN001
+def facilitator_id(app: Flask, facilitator: Person) -> int:
     from facilitation.services import workshops as workshop_service
 
     return workshop_service.find(runtime_of(app), facilitator.code).id

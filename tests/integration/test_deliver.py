@@ -7,19 +7,19 @@ from datetime import date, timedelta
 
 import pytest
 
-from facilitation.services import activities, deliver, design, pulse
-from facilitation.services import room as room_model
+from facilitation.services import Runtime, activities, deliver, design, pulse, views
+from facilitation.services.deliver import DeliverBoard
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.reading import words
 
-from .method_room import after_discover, every_view, participant_client
+from .method_room import MethodRoom, after_discover, every_view, participant_client
 from .room import csrf_from
 
 TODAY = date.today()
 
 
 @pytest.fixture()
-def delivering(runtime):  # noqa: ANN001, ANN201
+def delivering(runtime: Runtime) -> MethodRoom:
     room = after_discover(runtime, 4, names=("Ana", "", "Bo", ""))
     room.go_to("possibility-statements")
     design.add_proposition(runtime, room.people[0], {
@@ -39,8 +39,8 @@ def commitment(**changes) -> dict:
     return {**form, **changes}
 
 
-def board(runtime, room):  # noqa: ANN001, ANN201
-    return room_model.room_state(runtime, room.room.workshop_id).deliver
+def board(runtime: Runtime, room: MethodRoom) -> DeliverBoard | None:
+    return views.room_state(runtime, room.room.workshop_id).deliver
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -177,7 +177,7 @@ def test_pulse_answers_are_checked_and_replaced_not_added(runtime, delivering) -
         pulse.answer(runtime, me, pulse_form(5, 4, 3, 2, word="a whole long sentence here"))
     pulse.answer(runtime, me, pulse_form(5, 4, 3, 2, word="Hopeful"))
     pulse.answer(runtime, me, pulse_form(4, 4, 4, 4, word="Tired"))
-    assert room_model.room_state(runtime, delivering.room.workshop_id).pulse.responses == 1
+    assert views.room_state(runtime, delivering.room.workshop_id).pulse.responses == 1
     with pytest.raises(Forbidden):
         pulse.answer(runtime, delivering.facilitator, pulse_form(1, 1, 1, 1))
 
@@ -189,15 +189,15 @@ def test_pulse_results_are_totals_shown_after_reveal_and_with_enough_answers(
     pulse.answer(runtime, people[0], pulse_form(5, 4, 3, 2, word="Hopeful"))
     pulse.answer(runtime, people[1], pulse_form(3, 4, 5, 2, word="hopeful!"))
     activities.set_flag(runtime, delivering.facilitator, "revealed", True)
-    results = room_model.room_state(runtime, delivering.room.workshop_id).pulse
+    results = views.room_state(runtime, delivering.room.workshop_id).pulse
     assert results.revealed and not results.shown and results.questions == ()
     assert not any("On average" in html for html in every_view(app, runtime, delivering.room))
     activities.set_flag(runtime, delivering.facilitator, "revealed", False)
     pulse.answer(runtime, people[2], pulse_form(4, 4, 4, 2, word="Ready"))
-    results = room_model.room_state(runtime, delivering.room.workshop_id).pulse
+    results = views.room_state(runtime, delivering.room.workshop_id).pulse
     assert results.questions == ()  # hidden until revealed
     activities.set_flag(runtime, delivering.facilitator, "revealed", True)
-    results = room_model.room_state(runtime, delivering.room.workshop_id).pulse
+    results = views.room_state(runtime, delivering.room.workshop_id).pulse
     assert [q.average for q in results.questions] == [4.0, 4.0, 4.0, 2.0]
     assert results.questions[0].counts == (0, 0, 1, 1, 1)
     assert results.words == (("hopeful", 2), ("ready", 1))

@@ -5,30 +5,31 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation.services import activities, design, moderation, votes
-from facilitation.services import room as room_model
+from facilitation.services import Runtime, activities, design, moderation, views, votes
+from facilitation.services.design import DesignBoard
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
-from facilitation.store.models import PropositionRevision
+from facilitation.store.models import Proposition, PropositionRevision
 
-from .method_room import after_discover, every_view, participant_client
+from .method_room import MethodRoom, after_discover, every_view, participant_client
 from .room import csrf_from
 
 
 @pytest.fixture()
-def designing(runtime):  # noqa: ANN001, ANN201
+def designing(runtime: Runtime) -> MethodRoom:
     room = after_discover(runtime, 4)
     room.go_to("possibility-statements")
     return room
 
 
-def propose(room, who: int, text: str, area: str = "plan:0", **links):  # noqa: ANN001, ANN201
+def propose(room: MethodRoom, who: int, text: str, area: str = "plan:0",
+            **links: str) -> Proposition:
     form = {"text": text, "area": area, "client_id": f"prop-{abs(hash(text)) % 10**9:09d}",
             **links}
     return design.add_proposition(room.rt, room.people[who], form)
 
 
-def board(runtime, room):  # noqa: ANN001, ANN201
-    return room_model.room_state(runtime, room.room.workshop_id).design
+def board(runtime: Runtime, room: MethodRoom) -> DesignBoard | None:
+    return views.room_state(runtime, room.room.workshop_id).design
 
 
 def test_areas_start_from_the_plan_and_the_facilitator_can_change_them(runtime,
@@ -103,7 +104,7 @@ def test_improvements_check_the_version_and_keep_every_wording(runtime, designin
                    .order_by(PropositionRevision.version)]
     assert history == ["We say hello to new starters", "We greet every new starter by name",
                        "We greet every new starter warmly, by name"]
-    fv = room_model.facilitator_view(runtime, designing.room.workshop_id)
+    fv = views.facilitator_view(runtime, designing.room.workshop_id)
     assert fv.revisions[p.id] == history
     assert board(runtime, designing).areas[0].propositions[0].improved == 2
 
@@ -147,7 +148,7 @@ def test_hidden_propositions_leave_every_view(app, runtime, designing) -> None:
     moderation.set_hidden(runtime, designing.facilitator, "proposition", p.id, True)
     assert not any("sluice room" in html for html in every_view(app, runtime, designing.room)
                    if "Hidden from the room" not in html)
-    fv = room_model.facilitator_view(runtime, designing.room.workshop_id)
+    fv = views.facilitator_view(runtime, designing.room.workshop_id)
     assert fv.hidden_items == [(f"proposition:{p.id}", p.text)]
     with pytest.raises(NotFound):
         design.improve_proposition(runtime, designing.people[1], p.id, "We", 1)
@@ -175,7 +176,7 @@ def test_second_round_refines_the_first_rounds_statements(runtime) -> None:
     p = design.add_proposition(runtime, person, {"text": "We huddle at ten", "area": "plan:1",
                                                  "client_id": "round-one-0001"})
     workshop_service.choose_activity(runtime, f, "design-round-two")
-    state = room_model.room_state(runtime, workshop.id)
+    state = views.room_state(runtime, workshop.id)
     assert [x.id for x in state.design.areas[1].propositions] == [p.id]
     design.improve_proposition(runtime, person, p.id, "We huddle at ten, every day", 1)
     assert votes.place_dot(runtime, person, f"proposition:{p.id}").used == 1

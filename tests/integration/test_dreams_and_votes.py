@@ -4,24 +4,24 @@ reveals them, in every view, page and push."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pytest
 
 from facilitation.plans import Activity
-from facilitation.services import activities, dreams, moderation, votes
-from facilitation.services import room as room_model
+from facilitation.services import Runtime, activities, dreams, moderation, views, votes
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
 from facilitation.store.models import ActivityState
-from tests.reading import words
+from tests.reading import list_after, words
 
-from .method_room import after_discover, every_view, facilitator_client, participant_client
+from .method_room import MethodRoom, after_discover, every_view, facilitator_client, participant_client
 
 # What a result looks like on any screen: the tally markup, a ranked result or "<n> dots".
 TALLY = re.compile(r'class="tally|class="result|</strong> dots?\b')
 
 
 @pytest.fixture()
-def dreaming(runtime):  # noqa: ANN001, ANN201
+def dreaming(runtime: Runtime) -> MethodRoom:
     room = after_discover(runtime, 4, names=("Ana", "", "Bo", ""))
     room.go_to("team-dream")
     return room
@@ -31,22 +31,22 @@ def client_id(text: str) -> str:
     return "dream-" + "".join(ch for ch in text.lower() if ch.isalnum())[:40]
 
 
-def dream(room, who: int, text: str, themes=()):  # noqa: ANN001, ANN201
+def dream(room: MethodRoom, who: int, text: str, themes: Iterable[int] = ()) -> int:
     contribution, created = dreams.add_dream(room.rt, room.people[who], text, list(themes),
                                              client_id(text))
     assert created
     return contribution.id
 
 
-def dots_of(runtime, room) -> dict[int, int | None]:  # noqa: ANN001
-    state = room_model.room_state(runtime, room.room.workshop_id)
+def dots_of(runtime: Runtime, room: MethodRoom) -> dict[int, int | None]:
+    state = views.room_state(runtime, room.room.workshop_id)
     return {d.id: d.dots for d in state.dreams.dreams}
 
 
 def test_dreams_are_linked_to_themes_and_set_in_a_future_month(runtime, dreaming) -> None:
     first = dream(dreaming, 0, "We know every new starter by name", [dreaming.theme_ids[1]])
     dream(dreaming, 1, "We thank each other at every handover", dreaming.theme_ids)
-    state = room_model.room_state(runtime, dreaming.room.workshop_id)
+    state = views.room_state(runtime, dreaming.room.workshop_id)
     board = state.dreams
     assert [d.themes for d in board.dreams] == [("A real welcome",),
                                                 ("Saying thank you", "A real welcome")]
@@ -134,7 +134,7 @@ def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dr
         for target in picks:
             votes.place_dot(runtime, dreaming.people[who], f"contribution:{target}")
     assert set(dots_of(runtime, dreaming).values()) == {None}
-    fv = room_model.facilitator_view(runtime, dreaming.room.workshop_id)
+    fv = views.facilitator_view(runtime, dreaming.room.workshop_id)
     assert {d.dots for d in fv.room.dreams.dreams} == {None} and fv.room.dreams.voters == 4
     for html in every_view(app, runtime, dreaming.room):
         assert not TALLY.search(html), TALLY.search(html)
@@ -142,7 +142,7 @@ def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dr
 
     activities.set_flag(runtime, dreaming.facilitator, "revealed", True)
     assert dots_of(runtime, dreaming) == {a: 6, b: 3, c: 1}
-    state = room_model.room_state(runtime, dreaming.room.workshop_id)
+    state = views.room_state(runtime, dreaming.room.workshop_id)
     assert [d.id for d in state.dreams.ranked] == [a, b, c]
     pages = every_view(app, runtime, dreaming.room)
     projector = pages[-1]
@@ -190,18 +190,18 @@ def test_a_phone_is_shown_the_top_results_and_the_projector_all_of_them(app, run
 
     activities.set_flag(runtime, room.facilitator, "revealed", True)
     shown = wall_of(phone.get(f"/w/{room.code}/state").get_data(as_text=True))
-    assert shown.count('class="result"') == PHONE_SHOWS
+    assert len(list_after(shown, "The room's dots")) == PHONE_SHOWS
     assert f"Dream number {many - 1:02d}" in shown  # the one with a dot comes first
     assert f"The top {PHONE_SHOWS} of {many}." in shown
     everything = phone.get(f"/w/{room.code}/board").get_data(as_text=True)
-    assert everything.count('class="result"') == many
+    assert len(list_after(everything, "The room's dots")) == many
     projector = facilitator_client(app, runtime, room)
     for path in ("/projector", "/state?view=projector"):
         page = projector.get(f"/w/{room.code}{path}").get_data(as_text=True)
-        assert page.count('class="result"') == many and "The top" not in page
+        assert len(list_after(page, "The room's dots")) == many and "The top" not in page
 
 
-def dots_ids(runtime, room) -> list[int]:  # noqa: ANN001
+def dots_ids(runtime: Runtime, room: MethodRoom) -> list[int]:
     return list(dots_of(runtime, room))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from facilitation import runtime_of, socketio_of
-from facilitation.services import room as room_model
+from facilitation.services import views
 from facilitation.services import workshops as workshop_service
 from facilitation.startup import prepared
 
@@ -99,7 +99,7 @@ def test_the_same_client_id_is_stored_once(room, runtime) -> None:
     again = participants[0].contribute("arrival-hopes", "Said once", client_id="retry-abc-123")
     assert first["id"] == again["id"] and again["duplicate"] is True
     workshop = workshop_service.find(runtime, facilitator.code)
-    state = room_model.room_state(runtime, workshop.id)
+    state = views.room_state(runtime, workshop.id)
     assert [c.body for c in state.contributions] == ["Said once"]
 
 

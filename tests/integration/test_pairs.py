@@ -7,16 +7,16 @@ import pytest
 from facilitation.services import pairs
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
 
-from .discover_room import discover_room
+from .discover_room import Room, discover_room
 
 
-def groups(room):  # noqa: ANN001, ANN201
+def groups(room: Room) -> list[pairs.Group]:
     with room.rt.store.reading() as db:
         round_ = pairs.current_round(db, room.workshop_id, "best-of-us-interview")
         return pairs.groups_of_round(db, room.workshop_id, "best-of-us-interview", round_)
 
 
-def members(room) -> list[list[str]]:  # noqa: ANN001
+def members(room: Room) -> list[list[str]]:
     return [[m.participant_id for m in g.members] for g in groups(room)]
 
 
@@ -113,7 +113,7 @@ def test_pairs_need_two_people(runtime) -> None:
         pairs.form_pairs(runtime, room.facilitator)
 
 
-def _tables(room) -> dict[str, str]:  # noqa: ANN001
+def _tables(room: Room) -> dict[str, str]:
     from facilitation.store import Participant
 
     with room.rt.store.reading() as db:

@@ -7,10 +7,13 @@ import io
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from icalendar import Calendar
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+from werkzeug.test import TestResponse
 
-from tests.workshop_data import seed_small
+from tests.workshop_data import SmallWorkshop, seed_small
 
 SECTIONS = ["Who took part", "How we worked", "Our agreements", "The questions we asked",
             "Discover: the positive core", "Dream: what we hope for", "Design: how we will work",
@@ -29,7 +32,8 @@ def facilitator(app, seed):
     return browser
 
 
-def _download(facilitator, seed, fmt: str, audience: str = "full"):  # noqa: ANN202
+def _download(facilitator: FlaskClient, seed: SmallWorkshop, fmt: str,
+              audience: str = "full") -> TestResponse:
     response = facilitator.get(f"/w/{seed.code}/export.{fmt}?audience={audience}")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -45,7 +49,8 @@ def _fonts_drawing(reader: PdfReader) -> dict[str, str]:
     """Which embedded font draws each character, as the PDF itself says."""
     drawn: dict[str, str] = {}
     for page in reader.pages:
-        def visit(text, _cm, _tm, font, _size):  # noqa: ANN001, ANN202
+        def visit(text: str, _cm: list[float], _tm: list[float], font: DictionaryObject | None,
+                  _size: float) -> None:
             if font is not None:
                 for character in text:
                     drawn.setdefault(character, str(font["/BaseFont"]))

@@ -11,10 +11,11 @@ import requests
 from facilitation import runtime_of
 from facilitation.export.pdf_process import PDF_SCRIPT
 from facilitation.startup import prepared
+from tests.conftest import ServerProcess
 from tests.workshop_data import seed_large
 
 
-def renderers(server) -> list[str]:  # noqa: ANN001
+def renderers(server: ServerProcess) -> list[str]:
     """The server's PDF renderer processes, as Linux lists its children."""
     pid = server.process.pid
     found = []

@@ -10,7 +10,7 @@ class _Tags(HTMLParser):
         super().__init__()
         self.found: list[tuple[str, dict[str, str]]] = []
 
-    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found.append((tag, {name: value or "" for name, value in attrs}))
 
 

@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass, field
 
 import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
 
 from .world import ACTORS, FACILITATOR_A, PARTICIPANT_A, PARTICIPANT_B, STRANGER, World
 
@@ -25,7 +27,7 @@ class Outcome:
     status: int
     location: str | None = None
 
-    def check(self, response, code: str, label: str) -> None:  # noqa: ANN001
+    def check(self, response: TestResponse, code: str, label: str) -> None:
         assert response.status_code == self.status, (
             f"{label}: expected {self.status}, got {response.status_code}")
         if self.location is not None:
@@ -222,7 +224,7 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
-def app_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def app_routes(app: Flask) -> set[tuple[str, str]]:
     return {(method, rule.rule) for rule in app.url_map.iter_rules()
             if rule.endpoint != "static"
             for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -236,7 +238,8 @@ def test_every_route_has_a_row_in_the_table(world: World) -> None:
     assert not stale, f"Rows for routes that no longer exist: {sorted(stale)}"
 
 
-def request(world: World, actor: str, method: str, rule: str, route: Route, code: str):  # noqa: ANN201
+def request(world: World, actor: str, method: str, rule: str, route: Route,
+            code: str) -> TestResponse:
     person = world.people[actor]
     path = rule.replace("<code>", code)
     for name, value in route.url_args.items():

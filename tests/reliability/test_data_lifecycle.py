@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 import socketio
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, insert, select, text
+from flask import Flask
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Table, Text, insert, select, text
 
 from facilitation import runtime_of, socketio_of
 from facilitation.services import lifecycle
@@ -31,10 +32,10 @@ from tests.conftest import ROOT, ServerProcess
 from tests.integration.room import join, start_workshop
 
 from . import people
-from .world import open_first_phase
+from .world import World, open_first_phase
 
 
-def fill_every_table(app, code: str, marker: str) -> None:  # noqa: ANN001
+def fill_every_table(app: Flask, code: str, marker: str) -> None:
     """One row in every table, each belonging to the workshop with ``code``."""
     runtime = runtime_of(app)
     workshop = workshop_service.find(runtime, code)
@@ -70,7 +71,7 @@ def fill_every_table(app, code: str, marker: str) -> None:  # noqa: ANN001
             inserted[table.name] = values
 
 
-def every_row(app) -> dict[str, list[tuple]]:  # noqa: ANN001
+def every_row(app: Flask) -> dict[str, list[tuple]]:
     with runtime_of(app).store.reading() as db:
         return {table.name: sorted(map(tuple, db.execute(select(table))), key=repr)
                 for table in Base.metadata.sorted_tables}
@@ -83,7 +84,7 @@ def files_holding(data_dir: Path, word: str) -> list[str]:
 
 def test_every_table_is_deleted_with_its_workshop() -> None:
     """Each table reaches ``workshops`` through foreign keys that cascade on delete."""
-    def reaches_workshops(table, seen=()) -> bool:  # noqa: ANN001
+    def reaches_workshops(table: Table, seen: tuple[str, ...] = ()) -> bool:
         if table.name == "workshops":
             return True
         return any(fk.ondelete == "CASCADE" and fk.column.table.name not in seen
@@ -134,7 +135,7 @@ def test_deleting_a_workshop_leaves_no_row_and_no_word_behind(make_app) -> None:
     assert facilitator.http.get(f"/w/{facilitator.code}/facilitate").status_code == 404
 
 
-def test_everyone_connected_is_told_and_let_go(server) -> None:  # noqa: ANN001
+def test_everyone_connected_is_told_and_let_go(server: ServerProcess) -> None:
     """On the real server: the deletion notice arrives before the connection is closed."""
     deadline = time.monotonic() + 30
     facilitator, code = people.start_workshop(server.url)
@@ -227,7 +228,7 @@ def test_sqlite_overwrites_what_is_deleted(make_app) -> None:
         assert db.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
-def test_only_the_facilitator_can_delete(world) -> None:  # noqa: ANN001
+def test_only_the_facilitator_can_delete(world: World) -> None:
     runtime = runtime_of(world.app)
     workshop = workshop_service.find(runtime, world.a)
     for actor in (Actor(workshop.id, "participant", "someone"), Actor(workshop.id, "stranger")):

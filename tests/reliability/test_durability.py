@@ -1,8 +1,9 @@
 """Pull the plug in the middle of a burst: every acknowledged contribution is there, once.
 
 A real `python app.py` process, forty real Socket.IO clients sending at once, SIGKILL three
-times during the burst, restart on the same data each time. Clients do what live.js does:
-anything not acknowledged is sent again, with the same client id, once the server is back.
+times during the burst, restart on the same data each time. Clients do what a phone's outbox
+does (static/js/live/outbox.js): anything not acknowledged is sent again, with the same
+client id, once the server is back.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import socketio
@@ -76,7 +78,7 @@ class Tally:
             self.duplicates += int(duplicate)
 
 
-def query(data_dir, sql: str) -> list[tuple]:  # noqa: ANN001 - a Path
+def query(data_dir: Path, sql: str) -> list[tuple]:
     db = sqlite3.connect(f"file:{data_dir / 'appreciate.sqlite3'}?mode=ro", uri=True)
     try:
         return db.execute(sql).fetchall()

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitation import runtime_of, socketio_of
-from facilitation.services import room as room_model
+from facilitation.services import views
 from facilitation.services import workshops as workshop_service
 from facilitation.services.limits import Rate
 from facilitation.startup import prepared
@@ -100,7 +100,7 @@ def test_generated_events_get_clear_answers_and_disturb_nobody(arena, who, ledge
 
     @EXAMPLES
     @given(data=st.data())
-    def throw(data) -> None:  # noqa: ANN001
+    def throw(data: st.DataObject) -> None:
         event = data.draw(events(world), label="event")
         args = data.draw(st.lists(payloads, max_size=3), label="args")
         ledger.bad_inputs["generated Socket.IO events"] += 1
@@ -127,7 +127,7 @@ def test_generated_forms_get_clear_answers(arena, who, ledger) -> None:
 
     @EXAMPLES
     @given(data=st.data())
-    def throw(data) -> None:  # noqa: ANN001
+    def throw(data: st.DataObject) -> None:
         rule = data.draw(st.sampled_from(posts), label="route")
         form = data.draw(st.dictionaries(st.one_of(st.sampled_from(FIELDS),
                                                    st.text(max_size=10)),
@@ -197,7 +197,7 @@ def test_control_characters_are_removed_and_the_rest_kept(world: World) -> None:
     reply = person.contribute("arrival-hopes", "\x00Kind\x07ness\u202e at\x1b night\r\nshift")
     assert reply["ok"]
     runtime = runtime_of(world.app)
-    state = room_model.room_state(runtime, workshop_service.find(runtime, world.a).id)
+    state = views.room_state(runtime, workshop_service.find(runtime, world.a).id)
     assert [c.body for c in state.contributions] == ["Kindness at night\nshift"]
     only_controls = person.contribute("arrival-hopes", "\x00\x01\x02\u202e")
     assert only_controls == {"ok": False,

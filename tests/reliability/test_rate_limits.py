@@ -8,7 +8,7 @@ import time
 import pytest
 
 from facilitation import runtime_of, socketio_of
-from facilitation.services import room as room_model
+from facilitation.services import views
 from facilitation.services import workshops as workshop_service
 from facilitation.services.limits import Rate, TokenBuckets
 from tests.integration.room import Person, csrf_from, join
@@ -84,7 +84,7 @@ def test_a_contribution_flood_is_slowed_with_a_clear_message_and_nothing_is_lost
     other = join(world.app, world.a)
     other.connect(world.socketio, world.app)
     assert other.contribute("arrival-hopes", "Meanwhile")["ok"] is True
-    state = room_model.room_state(runtime_of(world.app),
+    state = views.room_state(runtime_of(world.app),
                                         workshop_service.find(runtime_of(world.app), world.a).id)
     bodies = [c.body for c in state.contributions]
     assert bodies == ["Flood 0", "Flood 1", "Flood 2", "Flood 3", "Meanwhile"]

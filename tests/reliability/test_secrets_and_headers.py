@@ -6,6 +6,8 @@ import re
 import stat
 from pathlib import Path
 
+from werkzeug.test import TestResponse
+
 from facilitation import runtime_of
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import hash_key
@@ -42,7 +44,7 @@ def test_only_a_hash_of_the_facilitator_key_is_stored(make_app) -> None:
         assert secret.encode() not in path.read_bytes(), path.name
 
 
-def cookie_flags(response) -> dict[str, str | bool]:  # noqa: ANN001
+def cookie_flags(response: TestResponse) -> dict[str, str | bool]:
     header = response.headers["Set-Cookie"]
     flags: dict[str, str | bool] = {}
     for part in header.split(";")[1:]:

@@ -1,12 +1,13 @@
-"""The per-room batcher, with real threads and a real clock (the threading mode's tools)."""
+"""The per-channel batcher, with real threads and a real clock (the threading mode's tools)."""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
+from collections.abc import Callable
 
-from facilitation.live.coalesce import RoomBatcher
+from facilitation.live.coalesce import ChannelBatcher
 
 WAIT = 10.0
 
@@ -32,16 +33,16 @@ class Pushes:
         raise AssertionError(f"expected {count} pushes, got {self.made}")
 
 
-def start_thread(target, *args) -> None:  # noqa: ANN001 - like socketio.start_background_task
+def start_thread(target: Callable[..., object], *args: object) -> None:  # like socketio.start_background_task
     threading.Thread(target=target, args=args, daemon=True).start()
 
 
-def batcher(pushes: Pushes, audience: int, window: float = 5.0, **options) -> RoomBatcher:
-    return RoomBatcher(pushes.emit, lambda _room: audience, start_thread, time.sleep, window,
+def batcher(pushes: Pushes, audience: int, window: float = 5.0, **options) -> ChannelBatcher:
+    return ChannelBatcher(pushes.emit, lambda _channel: audience, start_thread, time.sleep, window,
                        **options)
 
 
-def test_a_change_in_a_quiet_room_leaves_at_once() -> None:
+def test_a_change_in_a_quiet_channel_leaves_at_once() -> None:
     pushes = Pushes()
     batcher(pushes, audience=10**6).send("w:1", "<p id='a'>1</p>")
     assert pushes.made == [("w:1", "<p id='a'>1</p>")]  # sent before send() returned
@@ -49,19 +50,19 @@ def test_a_change_in_a_quiet_room_leaves_at_once() -> None:
 
 def test_changes_inside_the_window_leave_together_in_order() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    channels = batcher(pushes, audience=4000, window=0.3, budget=20_000)
     for number in range(5):
-        rooms.send("w:1", f"<li id='c-{number}'>{number}</li>")
+        channels.send("w:1", f"<li id='c-{number}'>{number}</li>")
     made = pushes.wait_for(2)
     assert made[0] == ("w:1", "<li id='c-0'>0</li>")
     assert made[1] == ("w:1", "".join(f"<li id='c-{n}'>{n}</li>" for n in range(1, 5)))
 
 
-def test_rooms_are_gathered_separately() -> None:
+def test_channels_are_gathered_separately() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    channels = batcher(pushes, audience=4000, window=0.3, budget=20_000)
     for to in ("w:1", "w:2", "w:1", "w:2"):
-        rooms.send(to, f"<p>{to}</p>")
+        channels.send(to, f"<p>{to}</p>")
     made = pushes.wait_for(4)
     assert sorted(made) == [("w:1", "<p>w:1</p>"), ("w:1", "<p>w:1</p>"),
                             ("w:2", "<p>w:2</p>"), ("w:2", "<p>w:2</p>")]
@@ -69,26 +70,26 @@ def test_rooms_are_gathered_separately() -> None:
 
 def test_a_keyed_fragment_replaces_the_waiting_one_and_leaves_last() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=4000, window=0.3, budget=20_000)
-    rooms.send("w:1", "<p>opening</p>")
-    rooms.send("w:1", "<p id='counts'>2 joined</p>", key="counts")
-    rooms.send("w:1", "<li>card</li>")
-    rooms.send("w:1", "<p id='counts'>3 joined</p>", key="counts")
+    channels = batcher(pushes, audience=4000, window=0.3, budget=20_000)
+    channels.send("w:1", "<p>opening</p>")
+    channels.send("w:1", "<p id='counts'>2 joined</p>", key="counts")
+    channels.send("w:1", "<li>card</li>")
+    channels.send("w:1", "<p id='counts'>3 joined</p>", key="counts")
     made = pushes.wait_for(2)
     assert made[1] == ("w:1", "<li>card</li><p id='counts'>3 joined</p>")
 
 
 def test_a_full_buffer_leaves_at_once_so_memory_stays_bounded() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=10**6, window=60.0, max_bytes=1000)
-    rooms.send("w:1", "x")  # quiet room: leaves at once and opens a 60 s window
+    channels = batcher(pushes, audience=10**6, window=60.0, max_bytes=1000)
+    channels.send("w:1", "x")  # quiet channel: leaves at once and opens a 60 s window
     for _ in range(10):
-        rooms.send("w:1", "y" * 200)
+        channels.send("w:1", "y" * 200)
     assert len(pushes.made) >= 2, "the buffer passed its limit but nothing left"
     assert all(len(html) <= 1000 for _to, html in pushes.made)
 
 
-def test_the_window_grows_with_the_room_and_has_a_ceiling() -> None:
+def test_the_window_grows_with_the_channel_and_has_a_ceiling() -> None:
     pushes = Pushes()
     assert batcher(pushes, audience=30, window=0.25).window("w:1") == 0.001
     assert batcher(pushes, audience=6000, window=0.25).window("w:1") == 0.2
@@ -97,9 +98,9 @@ def test_the_window_grows_with_the_room_and_has_a_ceiling() -> None:
 
 def test_no_window_means_every_fragment_on_its_own() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=10**6, window=0.0)
-    rooms.send("w:1", "a")
-    rooms.send("w:1", "b")
+    channels = batcher(pushes, audience=10**6, window=0.0)
+    channels.send("w:1", "a")
+    channels.send("w:1", "b")
     assert pushes.made == [("w:1", "a"), ("w:1", "b")]
 
 
@@ -109,14 +110,14 @@ def test_a_server_running_late_widens_the_window() -> None:
     def oversleep(seconds: float) -> None:
         time.sleep(seconds + 0.05)  # as if the event loop were too busy to wake on time
 
-    rooms = RoomBatcher(pushes.emit, lambda _room: 300, start_thread, oversleep, 0.25)
-    quiet = rooms.window("w:1")
+    channels = ChannelBatcher(pushes.emit, lambda _channel: 300, start_thread, oversleep, 0.25)
+    quiet = channels.window("w:1")
     for number in range(6):
-        rooms.send("w:1", f"<p>{number}</p>")  # after the first, each waits for a window
+        channels.send("w:1", f"<p>{number}</p>")  # after the first, each waits for a window
         pushes.wait_for(number + 1)
     assert quiet == 0.01
-    assert rooms.window("w:1") > quiet + 0.1
-    assert rooms.window("w:1") <= 0.25
+    assert channels.window("w:1") > quiet + 0.1
+    assert channels.window("w:1") <= 0.25
 
 
 def test_a_lazy_fragment_is_rendered_once_per_push_and_not_more_often_than_asked() -> None:
@@ -127,9 +128,9 @@ def test_a_lazy_fragment_is_rendered_once_per_push_and_not_more_often_than_asked
         renders.append(1)
         return f"<p id='summary'>{len(renders)}</p>"
 
-    rooms = batcher(pushes, audience=2, window=0.25)
+    channels = batcher(pushes, audience=2, window=0.25)
     for _ in range(10):
-        rooms.send("w:1:facilitator", summary, key="summary", min_window=0.2)
+        channels.send("w:1:facilitator", summary, key="summary", min_window=0.2)
     made = pushes.wait_for(2)
     assert len(renders) == 2  # once at once, once for the nine that came inside the window
     assert made == [("w:1:facilitator", "<p id='summary'>1</p>"),
@@ -141,17 +142,17 @@ def test_a_push_whose_task_starts_late_leaves_at_its_due_time_not_a_window_later
     held: list[tuple] = []
     slept: list[float] = []
 
-    def hold(target, *args) -> None:  # noqa: ANN001 - a busy server starts the task later
+    def hold(target: Callable[..., object], *args: object) -> None:  # a busy server starts the task later
         held.append((target, args))
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
         time.sleep(seconds)
 
-    rooms = RoomBatcher(pushes.emit, lambda _room: 2000, hold, sleep, 0.25)  # window 0.1 s
-    rooms.send("w:1", "a")  # a quiet room: leaves at once
-    rooms.send("w:1", "b")  # inside the window: waits for a task
-    time.sleep(rooms.window("w:1") + 0.05)  # the task only starts after the window has passed
+    channels = ChannelBatcher(pushes.emit, lambda _channel: 2000, hold, sleep, 0.25)  # window 0.1 s
+    channels.send("w:1", "a")  # a quiet channel: leaves at once
+    channels.send("w:1", "b")  # inside the window: waits for a task
+    time.sleep(channels.window("w:1") + 0.05)  # the task only starts after the window has passed
     target, args = held[0]
     target(*args)
     assert slept == [0.0]  # it does not wait a whole window more
@@ -160,15 +161,15 @@ def test_a_push_whose_task_starts_late_leaves_at_its_due_time_not_a_window_later
 
 def test_idle_for_counts_from_the_last_push() -> None:
     pushes = Pushes()
-    rooms = batcher(pushes, audience=10)
-    assert rooms.idle_for() == math.inf  # nothing pushed yet (however long the machine has run)
-    rooms.send("w:1", "a")
-    assert rooms.idle_for() < 1
+    channels = batcher(pushes, audience=10)
+    assert channels.idle_for() == math.inf  # nothing pushed yet (however long the machine has run)
+    channels.send("w:1", "a")
+    assert channels.idle_for() < 1
 
 
 def test_a_send_that_calls_back_into_the_batcher_does_not_deadlock_and_keeps_order() -> None:
     """As python-engineio does: a send to a phone past its ping timeout runs the app's
-    disconnect handler inside the send, and a handler may push again, to any room."""
+    disconnect handler inside the send, and a handler may push again, to any channel."""
     pushes = Pushes()
     calls: list[str] = []
 
@@ -176,14 +177,14 @@ def test_a_send_that_calls_back_into_the_batcher_does_not_deadlock_and_keeps_ord
         pushes.emit(to, html)
         if html == "<p>card</p>":  # the send that closes a silent phone's connection
             calls.append("handler")
-            rooms.send("w:1", "<p>after the card</p>")
-            rooms.send("w:1:facilitator", "<p>counts</p>", key="counts")
+            channels.send("w:1", "<p>after the card</p>")
+            channels.send("w:1:facilitator", "<p>counts</p>", key="counts")
 
-    rooms = RoomBatcher(emit, lambda _room: 30, start_thread, time.sleep, 0.25)
+    channels = ChannelBatcher(emit, lambda _channel: 30, start_thread, time.sleep, 0.25)
     finished = threading.Event()
 
     def share() -> None:
-        rooms.send("w:1", "<p>card</p>")
+        channels.send("w:1", "<p>card</p>")
         finished.set()
 
     threading.Thread(target=share, daemon=True).start()
@@ -194,7 +195,7 @@ def test_a_send_that_calls_back_into_the_batcher_does_not_deadlock_and_keeps_ord
     assert ("w:1:facilitator", "<p>counts</p>") in made
 
 
-def test_a_push_that_never_comes_back_stops_only_its_own_room_until_rescued() -> None:
+def test_a_push_that_never_comes_back_stops_only_its_own_channel_until_rescued() -> None:
     pushes = Pushes()
     release = threading.Event()
 
@@ -203,26 +204,26 @@ def test_a_push_that_never_comes_back_stops_only_its_own_room_until_rescued() ->
             release.wait(WAIT)  # a send stuck on a dead network or a hung message queue
         pushes.emit(to, html)
 
-    rooms = RoomBatcher(emit, lambda _room: 30, start_thread, time.sleep, 0.25)
-    start_thread(rooms.send, "w:1", "<p>into the void</p>")
+    channels = ChannelBatcher(emit, lambda _channel: 30, start_thread, time.sleep, 0.25)
+    start_thread(channels.send, "w:1", "<p>into the void</p>")
     time.sleep(0.1)
     started = time.monotonic()
-    rooms.send("w:1", "<p>waits for its room</p>")  # returns at once, never blocks
-    rooms.send("w:2", "<p>another room</p>")
+    channels.send("w:1", "<p>waits for its channel</p>")  # returns at once, never blocks
+    channels.send("w:2", "<p>another channel</p>")
     assert time.monotonic() - started < 1
-    assert pushes.made == [("w:2", "<p>another room</p>")]
-    assert rooms.stuck(after=5.0) == []
+    assert pushes.made == [("w:2", "<p>another channel</p>")]
+    assert channels.stuck(after=5.0) == []
     time.sleep(0.3)
-    [stuck] = rooms.stuck(after=0.2)
-    assert (stuck.room, stuck.waiting) == ("w:1", 1)
+    [stuck] = channels.stuck(after=0.2)
+    assert (stuck.channel, stuck.waiting) == ("w:1", 1)
     assert stuck.pushing_for is not None and stuck.pushing_for >= 0.2
     assert "release.wait" in stuck.where  # where the stuck push is waiting
-    rooms.rescue("w:1")
-    assert pushes.wait_for(2)[1] == ("w:1", "<p>waits for its room</p>")
-    release.set()  # the stuck push comes back late: it leaves, then finds the room not its own
+    channels.rescue("w:1")
+    assert pushes.wait_for(2)[1] == ("w:1", "<p>waits for its channel</p>")
+    release.set()  # the stuck push comes back late: it leaves, then finds the channel not its own
     pushes.wait_for(3)
-    rooms.send("w:1", "<p>and the room goes on</p>")
-    assert pushes.wait_for(4)[3] == ("w:1", "<p>and the room goes on</p>")
+    channels.send("w:1", "<p>and the channel goes on</p>")
+    assert pushes.wait_for(4)[3] == ("w:1", "<p>and the channel goes on</p>")
 
 
 def test_a_fragment_that_fails_to_render_is_left_out_and_reported() -> None:
@@ -232,9 +233,9 @@ def test_a_fragment_that_fails_to_render_is_left_out_and_reported() -> None:
     def broken() -> str:
         raise RuntimeError("a template error")
 
-    rooms = RoomBatcher(pushes.emit, lambda _room: 30, start_thread, time.sleep, 0.25,
+    channels = ChannelBatcher(pushes.emit, lambda _channel: 30, start_thread, time.sleep, 0.25,
                         lost=lost.append)
-    rooms.send("w:1", broken, key="panel")
-    rooms.send("w:1", "<p>next</p>")
+    channels.send("w:1", broken, key="panel")
+    channels.send("w:1", "<p>next</p>")
     assert pushes.wait_for(2) == [("w:1", ""), ("w:1", "<p>next</p>")]
     assert lost == ["w:1"]

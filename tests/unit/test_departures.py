@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from facilitation.live.departures import Departures
 
 WAIT = 10.0
 
 
-def start_thread(target, *args) -> None:  # noqa: ANN001 - like socketio.start_background_task
+def start_thread(target: Callable[..., object], *args: object) -> None:  # like socketio.start_background_task
     threading.Thread(target=target, args=args, daemon=True).start()
 
 
-def wait_until(check, what: str) -> None:  # noqa: ANN001 - a zero-argument predicate
+def wait_until(check: Callable[[], object], what: str) -> None:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         if check():
@@ -83,6 +84,6 @@ def test_a_writer_that_never_returns_is_reported_and_replaced() -> None:
     time.sleep(0.3)
     [stuck] = departures.stuck(after=0.2)
     assert stuck.waiting == 1
-    departures.rescue(stuck.room)
+    departures.rescue(stuck.channel)
     wait_until(lambda: {"bob": -1} in written, "the rescuer wrote what waited")
     hang.set()

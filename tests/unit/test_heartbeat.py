@@ -1,28 +1,29 @@
-"""Beats are numbered per room and process; a lost push leaves a gap in its workshop's."""
+"""Beats are numbered per channel and process; a lost push leaves a gap in its workshop's."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from facilitation.live.channels import workshop_of
 from facilitation.live.heartbeat import Heartbeat
-from facilitation.live.rooms import workshop_of
 
 BEAT = re.compile(r'<template data-beat="(\w+):(\d+)" data-spread="(\d+)"></template>')
 
 
-def beats(rooms: list[str]) -> tuple[Heartbeat, list[tuple[str, str]]]:
+def beats(channels: list[str]) -> tuple[Heartbeat, list[tuple[str, str]]]:
     sent: list[tuple[str, str]] = []
 
-    def send(to: str, render, key: str) -> None:  # noqa: ANN001 - renders when it leaves
+    def send(to: str, render: Callable[[], str], key: str) -> None:  # renders when it leaves
         assert key == "beat"
         sent.append((to, render()))
 
-    return Heartbeat(send, lambda: rooms, lambda _room: 250), sent
+    return Heartbeat(send, lambda: channels, lambda _channel: 250), sent
 
 
-def test_only_workshop_rooms_hear_beats_numbered_one_more_each_time() -> None:
+def test_only_workshop_channels_hear_beats_numbered_one_more_each_time() -> None:
     heartbeat, sent = beats(["w:1@en", "w:1@cy", "w:1:facilitator@en", "p:abc@en",
-                             "w:1:t:A@en", "sid-room", None])
+                             "w:1:t:A@en", "sid-channel", None])
     heartbeat.beat()
     heartbeat.beat()
     assert [to for to, _html in sent] == ["w:1@en", "w:1@cy", "w:1@en", "w:1@cy"]
@@ -32,7 +33,7 @@ def test_only_workshop_rooms_hear_beats_numbered_one_more_each_time() -> None:
     assert numbers[0][2] == "250"
 
 
-def test_a_lost_push_skips_a_number_in_every_room_of_its_workshop_only() -> None:
+def test_a_lost_push_skips_a_number_in_every_channel_of_its_workshop_only() -> None:
     heartbeat, sent = beats(["w:1@en", "w:2@en"])
     heartbeat.beat()
     heartbeat.skip(1)

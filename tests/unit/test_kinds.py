@@ -12,7 +12,7 @@ import pytest
 from facilitation import kinds
 from facilitation.plans import Activity
 from facilitation.services import parts
-from facilitation.services import room as _fills_the_registers  # noqa: F401
+from facilitation.services import views as _fills_the_registers  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

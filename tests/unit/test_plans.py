@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,13 +52,13 @@ def test_a_valid_plan_parses() -> None:
     assert plan.first_activity("lobby") is None
 
 
-def _broken(change) -> dict:  # noqa: ANN001
+def _broken(change: Callable[[dict], None]) -> dict:
     data = copy.deepcopy(valid_plan())
     change(data)
     return data
 
 
-def _set(path: list, value):  # noqa: ANN001, ANN202
+def _set(path: list, value: object) -> Callable[[dict], None]:
     def change(data: dict) -> None:
         target = data
         for part in path[:-1]:
@@ -66,7 +67,7 @@ def _set(path: list, value):  # noqa: ANN001, ANN202
     return change
 
 
-def _delete(path: list):  # noqa: ANN202
+def _delete(path: list) -> Callable[[dict], None]:
     def change(data: dict) -> None:
         target = data
         for part in path[:-1]:
@@ -112,7 +113,8 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("case", "change", "where", "problem"), MALFORMED,
                          ids=[case[0] for case in MALFORMED])
-def test_malformed_plans_name_file_field_and_problem(case, change, where, problem) -> None:  # noqa: ANN001
+def test_malformed_plans_name_file_field_and_problem(case: str, change: Callable[[dict], None],
+                                                     where: str, problem: str) -> None:
     with pytest.raises(PlanError) as caught:
         parse_plan("broken", _broken(change), "broken.yaml")
     assert caught.value.source == "broken.yaml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gettext import c2py
 
 import babel
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
@@ -14,7 +15,7 @@ from tests.translation_catalog import ROOT, extract, placeholders
 WELSH = ROOT / "translations" / "cy" / "LC_MESSAGES"
 
 
-def welsh_catalog():  # noqa: ANN201
+def welsh_catalog() -> Catalog:
     with (WELSH / "messages.po").open("rb") as po:
         return read_po(po, locale="cy")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .words import translate
+from .translation import translate
 
 # Words that put a statement in the future or make it a wish instead of a fact.
 FUTURE_PHRASES: tuple[str, ...] = (

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from babel.dates import format_date
+
 
 def _english(text: str) -> str:
     return text
@@ -21,8 +23,13 @@ def _english_plural(one: str, many: str, count: int) -> str:
     return one if count == 1 else many
 
 
+def _english_language() -> str:
+    return "en"
+
+
 _gettext: Callable[[str], str] = _english
 _ngettext: Callable[[str, str, int], str] = _english_plural
+_language: Callable[[], str] = _english_language
 
 
 def N_(text: str) -> str:
@@ -34,10 +41,12 @@ class Term(str):
     """A marked word used inside another message (a field's name, say): translated with it."""
 
 
-def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> None:
-    """Use the app's translation functions from now on (called once by ``i18n.init_app``)."""
-    global _gettext, _ngettext
-    _gettext, _ngettext = gettext, ngettext
+def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str],
+            language: Callable[[], str]) -> None:
+    """Use the app's translation functions and its current language (a code such as "cy")
+    from now on (called once by ``i18n.init_app``)."""
+    global _gettext, _ngettext, _language
+    _gettext, _ngettext, _language = gettext, ngettext, language
 
 
 def translate(text: str, **params: object) -> str:
@@ -65,27 +74,25 @@ class TranslatedError(Exception):
         return translate(self.text, **self.params)
 
 
-WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-            N_("Saturday"), N_("Sunday"))
-MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-          N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
-          N_("December"))
-SHORT_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
-                N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+# Babel's own names and patterns: Welsh month and day names come from CLDR, not from our
+# catalog, and English is written the British way ("4 Sept 2025").
+BABEL_LOCALES: dict[str, str] = {"en": "en_GB", "cy": "cy"}
+
+
+def _locale() -> str:
+    return BABEL_LOCALES.get(_language(), BABEL_LOCALES["en"])
 
 
 def say_day(day: date) -> str:
     """A date as people say it: 'Friday 31 July 2026' ('Dydd Gwener 31 Gorffennaf 2026')."""
-    return translate("%(weekday)s %(day)s %(month)s %(year)s", weekday=Term(WEEKDAYS[day.weekday()]),
-                     day=day.day, month=Term(MONTHS[day.month - 1]), year=day.year)
+    return format_date(day, "EEEE d MMMM y", locale=_locale())
 
 
 def month_year(day: date) -> str:
     """'March 2027', for a dream's horizon."""
-    return translate("%(month)s %(year)s", month=Term(MONTHS[day.month - 1]), year=day.year)
+    return format_date(day, "LLLL y", locale=_locale())
 
 
 def short_day(day: date) -> str:
     """'4 Nov 2025', for table cells."""
-    return translate("%(day)s %(month)s %(year)s", day=day.day,
-                     month=Term(SHORT_MONTHS[day.month - 1]), year=day.year)
+    return format_date(day, "d MMM y", locale=_locale())

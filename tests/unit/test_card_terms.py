@@ -1,6 +1,6 @@
 """Word handling behind suggestions: spelling, typos, stems and concepts, quoting the cards."""
 
-from facilitation.card_words import (
+from facilitation.card_terms import (
     CONCEPT_PREFIX,
     LEXICON,
     Concept,

@@ -36,7 +36,7 @@ from .themes import Board, BoardItem, board
 from .votes import Ballot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RoomState:
     """Everything everyone may see about the room."""
 
@@ -171,53 +171,90 @@ SEAT = "seat"  # a seated room's wall: the table's cards (none without a table);
 
 def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD,
               table: str | None = None) -> RoomState:
+    """The room as one view reads it (``wall`` says how much of the wall, see above).
+
+    Raises NotFound when the workshop is gone."""
     workshop = db.get(Workshop, workshop_id)
     if workshop is None:
         raise NotFound("This workshop no longer exists.")
     plan = rt.plan_for(workshop.plan_name)
     activity = plan.activity(workshop.activity_key)
-    joined, present = db.execute(
-        select(func.count(), func.coalesce(func.sum(
-            case((Participant.connections > 0, 1), else_=0)), 0))
-        .where(Participant.workshop_id == workshop_id)).one()
+    joined, present = _head_count(db, workshop_id)
     seated = seating.uses_tables(workshop.seating, joined)
     kind = kinds.of(activity)
     if wall == SEAT:
         wall = SEAT if seated and kind is not None and kind.composer else EVERY_CARD
-    contributions: list[Contribution] = []
-    cards = 0
-    contributed = 0
-    timer, locked, revealed = None, False, False
+    shown = _ActivityReading() if activity is None else _read_activity(
+        db, workshop, plan, activity, wall, table)
+    return RoomState(workshop=workshop, plan=plan, phase=cycle.phase(workshop.phase),
+                     activity=activity, contributions=shown.contributions, joined=joined,
+                     present=present, contributed=shown.contributed, timer=shown.timer,
+                     locked=shown.locked, revealed=shown.revealed,
+                     spotlight=_spotlight(db, workshop), board=shown.themes, **shown.method,
+                     cards=shown.cards, seated=seated, table=table if seated else None)
+
+
+def _head_count(db: Session, workshop_id: int) -> tuple[int, int]:
+    """How many have joined, and how many of them are connected now."""
+    joined, present = db.execute(
+        select(func.count(), func.coalesce(func.sum(
+            case((Participant.connections > 0, 1), else_=0)), 0))
+        .where(Participant.workshop_id == workshop_id)).one()
+    return joined, int(present)
+
+
+@dataclass
+class _ActivityReading:
+    """What the current activity adds to the room: its wall, counts, settings and the parts
+    its kind registered (parts.ROOM)."""
+
+    contributions: list[Contribution] = field(default_factory=list)
+    cards: int = 0
+    contributed: int = 0
+    timer: Timer | None = None
+    locked: bool = False
+    revealed: bool = False
     themes: Board | None = None
-    method: dict = {}
-    if activity is not None:
-        shown = (Contribution.workshop_id == workshop_id,
-                 Contribution.activity_key == activity.key,
-                 Contribution.hidden.is_(False))
-        if wall == EVERY_CARD:
-            contributions = list(db.scalars(select(Contribution).where(*shown)
-                                            .order_by(Contribution.id)))
-            cards = len(contributions)
-        else:
-            if wall == SEAT and table is not None:
-                contributions = seating.table_cards(db, workshop_id, activity.key, table)
-            cards = db.scalar(select(func.count(Contribution.id)).where(*shown)) or 0
-        contributed = db.scalar(select(func.count(func.distinct(Contribution.participant_id)))
-                                .where(*shown)) or 0
-        settings = _settings(db, workshop_id, activity.key)
-        timer = timer_of(settings, activity.minutes)
-        locked = bool(settings and settings.locked)
-        revealed = bool(settings and settings.revealed)
-        if kind is not None and kind.shows_themes:
-            themes = board(db, workshop_id, discover_card_keys(plan))
-        reader = parts.ROOM.get(activity.kind)
-        method = reader(db, workshop, plan, activity, settings) if reader else {}
-        if "counted" in method:
-            contributed = method.pop("counted")
-    return RoomState(workshop, plan, cycle.phase(workshop.phase), activity, contributions,
-                     joined, int(present), contributed, timer, locked, revealed,
-                     _spotlight(db, workshop), board=themes, **method, cards=cards,
-                     seated=seated, table=table if seated else None)
+    method: dict = field(default_factory=dict)
+
+
+def _read_activity(db: Session, workshop: Workshop, plan: Plan, activity: Activity, wall: str,
+                   table: str | None) -> _ActivityReading:
+    reading = _ActivityReading()
+    reading.contributions, reading.cards = _wall(db, workshop.id, activity.key, wall, table)
+    reading.contributed = db.scalar(
+        select(func.count(func.distinct(Contribution.participant_id)))
+        .where(*_visible_cards(workshop.id, activity.key))) or 0
+    settings = _settings(db, workshop.id, activity.key)
+    reading.timer = timer_of(settings, activity.minutes)
+    reading.locked = bool(settings and settings.locked)
+    reading.revealed = bool(settings and settings.revealed)
+    kind = kinds.of(activity)
+    if kind is not None and kind.shows_themes:
+        reading.themes = board(db, workshop.id, discover_card_keys(plan))
+    reader = parts.ROOM.get(activity.kind)
+    reading.method = reader(db, workshop, plan, activity, settings) if reader else {}
+    if "counted" in reading.method:
+        reading.contributed = reading.method.pop("counted")
+    return reading
+
+
+def _visible_cards(workshop_id: int, activity_key: str) -> tuple:
+    return (Contribution.workshop_id == workshop_id, Contribution.activity_key == activity_key,
+            Contribution.hidden.is_(False))
+
+
+def _wall(db: Session, workshop_id: int, activity_key: str, wall: str,
+          table: str | None) -> tuple[list[Contribution], int]:
+    """The cards this view shows, and how many the whole wall holds."""
+    shown = _visible_cards(workshop_id, activity_key)
+    if wall == EVERY_CARD:
+        cards = list(db.scalars(select(Contribution).where(*shown).order_by(Contribution.id)))
+        return cards, len(cards)
+    total = db.scalar(select(func.count(Contribution.id)).where(*shown)) or 0
+    if wall == SEAT and table is not None:
+        return seating.table_cards(db, workshop_id, activity_key, table), total
+    return [], total
 
 
 def room_state(rt: Runtime, workshop_id: int) -> RoomState:

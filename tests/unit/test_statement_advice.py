@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation.wording import proposition_hints, tense_hints
+from facilitation.statement_advice import proposition_hints, tense_hints
 
 
 def checks(text: str) -> list[str]:
