@@ -76,7 +76,7 @@ def register(app: Flask, socketio: SocketIO) -> None:
     security.register(app)
     guessing.register(app)
     sockets.register(app, socketio)
-    socket_guard.register(socketio)
+    socket_guard.register(app, socketio)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,
