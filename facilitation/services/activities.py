@@ -16,6 +16,7 @@ from ..store.models import ActivityState, utcnow
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Conflict, Invalid, NotFound
+from .numbers import whole_number
 
 MAX_ADD_SECONDS = 24 * 60 * 60  # one step; the total has no cap
 
@@ -91,10 +92,9 @@ def change_timer(rt: Runtime, actor: Actor, action: str, seconds: object = None)
                 state.timer_elapsed = timer.total - timer.remaining
                 state.timer_started_at = None
         elif action == "add":
-            try:
-                extra = int(str(seconds))
-            except ValueError:
-                raise Invalid("Choose how many minutes to add.") from None
+            extra = whole_number(seconds)
+            if extra is None:
+                raise Invalid("Choose how many minutes to add.")
             if not 0 < extra <= MAX_ADD_SECONDS:
                 raise Invalid("Add between one second and one day at a time.")
             if timer.remaining < 0:

@@ -29,6 +29,7 @@ from ..translation import N_, Term, say_day
 from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Forbidden, Invalid, NotFound
+from .numbers import record_id, whole_number
 from .once import client_id_of, open_activity, store_once
 from .text import clean
 
@@ -131,9 +132,10 @@ def _open(db: Session, rt: Runtime, actor: Actor) -> tuple[Workshop, Plan, Activ
 def _proposition(db: Session, workshop_id: int, value: object) -> int | None:
     if value in (None, "", "none"):
         return None
-    if not str(value).isdigit():
+    number = whole_number(value)
+    if number is None:
         raise Invalid("Choose a statement from the list, or none.")
-    row = db.get(Proposition, int(str(value)))
+    row = db.get(Proposition, number)
     if row is None or row.workshop_id != workshop_id or row.hidden:
         raise NotFound("That statement is no longer there. Please choose another, or none.")
     return row.id
@@ -201,8 +203,7 @@ def withdraw_commitment(rt: Runtime, actor: Actor, commitment_id: object) -> Non
     """A person takes back a commitment they made."""
     require_member(actor)
     with rt.store.transaction() as db:
-        commitment = db.get(Commitment, int(str(commitment_id))) \
-            if str(commitment_id or "").isdigit() else None
+        commitment = db.get(Commitment, record_id(commitment_id))
         if commitment is None or commitment.workshop_id != actor.workshop_id:
             raise NotFound("That commitment is no longer there.")
         if commitment.participant_id != actor.participant_id or actor.participant_id is None:
@@ -256,7 +257,7 @@ def _join(db: Session, team: ActionTeam, actor: Actor, activity: Activity,
 
 
 def _team(db: Session, workshop_id: int, team_id: object) -> ActionTeam:
-    team = db.get(ActionTeam, int(str(team_id))) if str(team_id or "").isdigit() else None
+    team = db.get(ActionTeam, record_id(team_id))
     if team is None or team.workshop_id != workshop_id:
         raise NotFound("That action team is no longer there.")
     return team

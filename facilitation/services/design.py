@@ -32,6 +32,7 @@ from ..translation import N_, Term
 from . import Runtime, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Invalid, NotFound
+from .numbers import record_id, whole_number
 from .once import client_id_of, open_activity, store_once
 from .stories import room_stories
 from .text import clean
@@ -143,15 +144,16 @@ def _materialise(db: Session, workshop_id: int, plan: Plan) -> list[DesignArea]:
 
 
 def _area(db: Session, workshop_id: int, plan: Plan, ref: object) -> DesignArea:
-    kind, _, number = str(ref or "").partition(":")
-    if kind not in ("area", "plan") or not number.isdigit():
+    kind, _, digits = str(ref or "").partition(":")
+    number = whole_number(digits)
+    if kind not in ("area", "plan") or number is None:
         raise Invalid("Choose the area your statement is about.")
     stored = _materialise(db, workshop_id, plan)
     if kind == "plan":
-        if int(number) >= len(stored):
+        if number >= len(stored):
             raise NotFound("That area is no longer offered. Please choose another.")
-        return stored[int(number)]
-    area = next((a for a in stored if a.id == int(number)), None)
+        return stored[number]
+    area = next((a for a in stored if a.id == number), None)
     if area is None:
         raise NotFound("That area is no longer offered. Your text is still in the box: "
                        "please choose another area.")
@@ -205,9 +207,10 @@ def _optional_link(db: Session, workshop_id: int, table: type[Story | Theme], va
                    what: str) -> int | None:
     if value in (None, "", "none"):
         return None
-    if not str(value).isdigit():
+    number = whole_number(value)
+    if number is None:
         raise Invalid("Choose a %(what)s from the list, or none.", what=Term(what))
-    row = db.get(table, int(str(value)))
+    row = db.get(table, number)
     if row is None or row.workshop_id != workshop_id or getattr(row, "hidden", False):
         raise NotFound("That %(what)s is no longer there. Your text is still in the box.",
                        what=Term(what))
@@ -248,10 +251,9 @@ def improve_proposition(rt: Runtime, actor: Actor, proposition_id: object, text:
     """Save a better wording, only if nobody saved another since ``version``."""
     require_member(actor)
     new_text = clean(text, "proposition", "The statement", multiline=True)
-    try:
-        started_from = int(str(version))
-    except ValueError:
-        raise Invalid("The form was malformed; please reload the page and try again.") from None
+    started_from = whole_number(version)
+    if started_from is None:
+        raise Invalid("The form was malformed; please reload the page and try again.")
     rt.limits.check_sharing(actor)
     with rt.store.transaction() as db:
         _writing(db, rt, actor)
@@ -275,10 +277,7 @@ def improve_proposition(rt: Runtime, actor: Actor, proposition_id: object, text:
 
 def get_proposition(db: Session, workshop_id: int, proposition_id: object) -> Proposition:
     """A visible statement of this workshop, or NotFound."""
-    try:
-        proposition = db.get(Proposition, int(str(proposition_id)))
-    except ValueError:
-        proposition = None
+    proposition = db.get(Proposition, record_id(proposition_id))
     if proposition is None or proposition.workshop_id != workshop_id or proposition.hidden:
         raise NotFound("That statement is no longer there.")
     return proposition

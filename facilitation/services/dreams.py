@@ -23,6 +23,7 @@ from ..translation import N_, month_year
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Invalid, NotFound
+from .numbers import whole_number
 from .once import author_name, client_id_of, open_activity, store_once
 from .text import clean
 from .votes import ballot, dots_per_person, tallies, voters
@@ -108,9 +109,10 @@ def theme_ids(db: Session, workshop_id: int, raw: Sequence[object]) -> list[int]
     """Theme ids from a form, each checked to belong to this workshop."""
     ids: list[int] = []
     for value in raw:
-        if not str(value or "").isdigit():
+        number = whole_number(value)
+        if number is None:
             raise Invalid("Choose themes from the list.")
-        theme = db.get(Theme, int(str(value)))
+        theme = db.get(Theme, number)
         if theme is None or theme.workshop_id != workshop_id:
             raise NotFound("One of those themes is no longer there. Your text is still in "
                            "the box: choose again.")

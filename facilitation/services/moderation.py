@@ -10,6 +10,7 @@ from ..store.models import Commitment, Proposition, Story
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
+from .numbers import record_id
 
 ITEM_TABLES = {"contribution": Contribution, "story": Story, "proposition": Proposition,
                "commitment": Commitment}
@@ -20,10 +21,7 @@ def _item(db: Session, actor: Actor, item_type: str,
     table = ITEM_TABLES.get(item_type)
     if table is None:
         raise Invalid("That is not something that can be moderated.")
-    try:
-        item = db.get(table, int(str(item_id)))
-    except ValueError:
-        item = None
+    item = db.get(table, record_id(item_id))
     if item is None or item.workshop_id != actor.workshop_id:
         raise NotFound("That card is no longer there.")
     return item

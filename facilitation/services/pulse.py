@@ -26,6 +26,7 @@ from ..translation import N_
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .numbers import whole_number
 from .text import clean
 
 SCALE = (1, 2, 3, 4, 5)
@@ -95,11 +96,11 @@ def pulse_results(db: Session, workshop_id: int, activity: Activity,
 def _answers(form: Mapping[str, object], questions: tuple[str, ...]) -> list[int]:
     answers = []
     for index, question in enumerate(questions, start=1):
-        value = str(form.get(f"answer_{index}") or "")
-        if not value.isdigit() or int(value) not in SCALE:
+        value = whole_number(form.get(f"answer_{index}"))
+        if value is None or value not in SCALE:
             raise Invalid("Please choose a number from 1 to 5 for “%(question)s”. "
                           "Your other answers are kept.", question=question.rstrip("."))
-        answers.append(int(value))
+        answers.append(value)
     return answers
 
 

@@ -18,6 +18,7 @@ from ..translation import N_
 from . import Runtime, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .numbers import record_id
 from .pairs import _interview_key, current_round, groups_of_round, my_pair
 from .text import clean
 
@@ -110,10 +111,7 @@ def answer_quote(rt: Runtime, actor: Actor, story_id: object, agree: bool) -> No
 
 
 def _story(db: Session, actor: Actor, story_id: object) -> Story:
-    try:
-        story = db.get(Story, int(str(story_id)))
-    except ValueError:
-        story = None
+    story = db.get(Story, record_id(story_id))
     if story is None or story.workshop_id != actor.workshop_id:
         raise NotFound("That story is no longer there.")
     return story

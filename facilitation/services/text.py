@@ -8,8 +8,13 @@ import unicodedata
 from ..translation import Term
 from .errors import Invalid
 
-# C0/C1 control characters except tab and newline; they break exports and can hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 control characters except tab and newline, direction overrides and lone surrogate
+# halves (a broken page's JSON can carry them; no database or export can store one): they
+# break exports and can hide or reorder text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What shows on a screen: letters, marks, numbers, punctuation and symbols (emoji included).
+# Text of nothing else (zero-width spaces and joiners, say) looks empty, so it is empty.
+_SEEN = frozenset("LMNPS")
 
 LIMITS = {
     "contribution": 2000,
@@ -48,6 +53,8 @@ def clean(value: object, field: str, label: str, *, required: bool = True,
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()
+    if not any(unicodedata.category(ch)[0] in _SEEN for ch in text):
+        text = ""
     if not text:
         if required:
             raise Invalid("%(label)s is empty. Please write something first.", label=Term(label))

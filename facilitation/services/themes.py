@@ -18,6 +18,7 @@ from ..store.models import Story, SuggestionDecision, Theme, ThemeHistory, Theme
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Conflict, Invalid, NotFound
+from .numbers import record_id, whole_number
 from .text import clean
 
 ITEM_TYPES = ("contribution", "story")
@@ -57,10 +58,11 @@ class Board:
 
 def parse_ref(ref: object) -> tuple[str, int]:
     """'story:12' → ('story', 12); anything else is refused with a clear message."""
-    kind, _, number = str(ref or "").partition(":")
-    if kind not in ITEM_TYPES or not number.isdigit():
+    kind, _, digits = str(ref or "").partition(":")
+    number = whole_number(digits)
+    if kind not in ITEM_TYPES or number is None:
         raise Invalid("Choose a card or story.")
-    return kind, int(number)
+    return kind, number
 
 
 def groupable_items(db: Session, workshop_id: int, discover_keys: Iterable[str]) -> list[BoardItem]:
@@ -116,10 +118,7 @@ def _remember(db: Session, workshop_id: int, action: str) -> None:
 
 
 def _theme(db: Session, workshop_id: int, theme_id: object) -> Theme:
-    try:
-        theme = db.get(Theme, int(str(theme_id)))
-    except ValueError:
-        theme = None
+    theme = db.get(Theme, record_id(theme_id))
     if theme is None or theme.workshop_id != workshop_id:
         raise NotFound("That theme is no longer there.")
     return theme
@@ -280,6 +279,22 @@ def decided_signatures(db: Session, workshop_id: int) -> set[str]:
                           .where(SuggestionDecision.workshop_id == workshop_id)))
 
 
+def _restore_theme(db: Session, workshop_id: int, data: dict) -> Theme:
+    """A theme as a snapshot saved it, under its old id while that id is free or still this
+    workshop's. The database may have given a deleted theme's id to another workshop's new
+    theme since: then this one comes back under a new id, and the other is left alone."""
+    theme = db.get(Theme, data["id"])
+    if theme is None:
+        theme = Theme(id=data["id"], workshop_id=workshop_id)
+        db.add(theme)
+    elif theme.workshop_id != workshop_id:
+        theme = Theme(workshop_id=workshop_id)
+        db.add(theme)
+    theme.name, theme.description = data["name"], data["description"]
+    theme.position, theme.origin = data["position"], data["origin"]
+    return theme
+
+
 def undo(rt: Runtime, actor: Actor) -> str:
     """Put the board back as it was before the last change. Returns what was undone."""
     require_facilitator(actor)
@@ -294,17 +309,13 @@ def undo(rt: Runtime, actor: Actor) -> str:
             if theme.id not in keep:
                 db.delete(theme)
         db.flush()
-        for data in saved["themes"]:
-            theme = db.get(Theme, data["id"])
-            if theme is None:
-                theme = Theme(id=data["id"], workshop_id=actor.workshop_id)
-                db.add(theme)
-            theme.name, theme.description = data["name"], data["description"]
-            theme.position, theme.origin = data["position"], data["origin"]
+        restored = {data["id"]: _restore_theme(db, actor.workshop_id, data)
+                    for data in saved["themes"]}
         db.flush()
-        db.execute(delete(ThemeLink).where(ThemeLink.theme_id.in_(keep)))
+        db.execute(delete(ThemeLink).where(ThemeLink.theme_id.in_(
+            [theme.id for theme in restored.values()])))
         for theme_id, kind, item_id in saved["links"]:
-            db.add(ThemeLink(theme_id=theme_id, item_type=kind, item_id=item_id))
+            db.add(ThemeLink(theme_id=restored[theme_id].id, item_type=kind, item_id=item_id))
         action = last.action
         db.delete(last)
     rt.broadcaster.board_changed(actor.workshop_id)

@@ -20,15 +20,16 @@ from .. import cycle, kinds
 from ..plans import Activity, Plan
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Commitment, Proposition, PulseResponse, Story
-
-# Each kind's service registers what it adds to these views (parts.py); the imports below
-# are what fill the registers (suggest registers the theme board's suggestions).
 from . import Runtime, parts, seating, suggest  # noqa: F401
 from .activities import Timer, timer_of
 from .deliver import DeliverBoard
 from .design import DesignBoard
 from .dreams import DreamBoard
 from .errors import NotFound
+
+# Each kind's service registers what it adds to these views (parts.py); the imports below
+# are what fill the registers (suggest registers the theme board's suggestions).
+from .numbers import record_id
 from .pairs import Group, MyPair
 from .pulse import PulseResults
 from .stories import StoryView
@@ -144,17 +145,18 @@ def _settings(db: Session, workshop_id: int, key: str) -> ActivityState | None:
 
 
 def _spotlight(db: Session, workshop: Workshop) -> BoardItem | None:
-    kind, _, number = (workshop.spotlight or "").partition(":")
-    if not number.isdigit():
+    kind, _, digits = (workshop.spotlight or "").partition(":")
+    number = record_id(digits)
+    if number < 0:
         return None
     if kind == "contribution":
-        item = db.get(Contribution, int(number))
+        item = db.get(Contribution, number)
         text = item.body if item else ""
     elif kind == "story":
-        item = db.get(Story, int(number))
+        item = db.get(Story, number)
         text = item.headline if item else ""
     elif kind == "proposition":
-        item = db.get(Proposition, int(number))
+        item = db.get(Proposition, number)
         text = item.text if item else ""
     else:
         return None

@@ -23,6 +23,7 @@ from . import Runtime
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .numbers import whole_number
 
 DEFAULT_DOTS = 3
 MAX_DOTS = 10
@@ -117,10 +118,11 @@ def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, Ac
 
 
 def _target(ref: object, activity: Activity) -> int:
-    kind, _, number = str(ref or "").partition(":")
-    if kind != _target_type(activity) or not number.isdigit():
+    kind, _, digits = str(ref or "").partition(":")
+    number = whole_number(digits)
+    if kind != _target_type(activity) or number is None:
         raise Invalid("Choose one of the items on the list to put your dot on.")
-    return int(number)
+    return number
 
 
 def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
@@ -177,11 +179,8 @@ def take_back_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
 def set_dots(rt: Runtime, actor: Actor, dots: object) -> None:
     """The facilitator changes the number of dots each person has in the current vote."""
     require_facilitator(actor)
-    try:
-        number = int(str(dots))
-    except ValueError:
-        raise Invalid("Choose a number of dots from 1 to %(most)s.", most=MAX_DOTS) from None
-    if not 1 <= number <= MAX_DOTS:
+    number = whole_number(dots)
+    if number is None or not 1 <= number <= MAX_DOTS:
         raise Invalid("Choose a number of dots from 1 to %(most)s.", most=MAX_DOTS)
     with rt.store.transaction() as db:
         activity, _settings = _open_activity(db, rt, actor)

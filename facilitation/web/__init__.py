@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 from .. import cycle
 from ..live.fragments import PHONE_SHOWS
@@ -67,8 +68,16 @@ def _clock_words(seconds: int) -> str:
     return gettext("%(seconds)s seconds left.", seconds=rest)
 
 
+class RecordId(IntegerConverter):
+    """An id in an address: ASCII digits only, short enough for a database id (Werkzeug's
+    own also takes "٣" and 10**20, which the database then refuses with an error)."""
+
+    regex = r"[0-9]{1,18}"
+
+
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
+    app.url_map.converters["int"] = RecordId  # before any route is added
     for module in (home, facilitator, participant, live, room_tools, themes, interviews,
                    dreams, design, deliver, export, lifecycle, tables):
         app.register_blueprint(module.bp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
@@ -64,10 +67,21 @@ def choose_language() -> ResponseReturnValue:
     language = request.form.get("lang", "")
     if language in LANGUAGES:
         session["lang"] = language
-    back = request.form.get("next", "/")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/"  # only ever back to a page of this site
-    return redirect(back)
+    return redirect(page_of_this_site(request.form.get("next", "/")))
+
+
+def page_of_this_site(back: str) -> str:
+    """``back`` if a browser would read it as a page of this site, else the home page.
+
+    Browsers drop tabs and line breaks from an address and read a backslash as a slash, so
+    "/\t/evil.example/" and "/\\evil.example" both lead to another site: they are read here as
+    a browser reads them before deciding."""
+    as_read = re.sub(r"[\t\n\r]", "", back).replace("\\", "/")
+    parts = urlsplit(as_read)
+    if (not as_read.startswith("/") or as_read.startswith("//") or parts.scheme
+            or parts.netloc or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in as_read)):
+        return "/"
+    return as_read
 
 
 @bp.get("/accessibility")

@@ -6,6 +6,7 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ..services import activities, moderation
+from ..services.numbers import whole_number
 from .answers import facilitator_action
 
 bp = Blueprint("room_tools", __name__, url_prefix="/w/<code>")
@@ -14,8 +15,8 @@ bp = Blueprint("room_tools", __name__, url_prefix="/w/<code>")
 @bp.post("/timer")
 def timer(code: str) -> ResponseReturnValue:
     """Start, pause, add minutes to or reset the activity's timer."""
-    minutes = request.form.get("minutes")
-    seconds = int(minutes) * 60 if minutes and minutes.isdigit() else request.form.get("seconds")
+    minutes = whole_number(request.form.get("minutes"), largest=24 * 60)
+    seconds = minutes * 60 if minutes is not None else request.form.get("seconds")
     return facilitator_action(code, lambda rt, actor: activities.change_timer(
         rt, actor, request.form.get("action", ""), seconds))
 

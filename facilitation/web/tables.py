@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
 from ..services import seating, views
+from ..services.numbers import whole_number
 from .context import as_facilitator
 from .links import join_link
 
@@ -25,11 +26,12 @@ def choose(code: str) -> ResponseReturnValue:
 def plenary(code: str) -> ResponseReturnValue:
     """Every card of the current activity, newest first, one page at a time."""
     workshop, _actor = as_facilitator(code)
-    page = request.args.get("page", "1")
+    # Any page past the last shows the last; anything that is not a page number, the first.
+    page = whole_number(request.args.get("page"), largest=10**6) or 1
     rt = runtime_of(current_app)
     state = views.room_summary(rt, workshop.id)
     with rt.store.reading() as db:
         plenary = seating.plenary(db, workshop.id, state.activity.key if state.activity
-                                  else None, int(page) if page.isdigit() else 1)
+                                  else None, page)
     return render_template("facilitator/plenary.html", state=state, workshop=state.workshop,
                            plenary=plenary, join_url=join_link(workshop.code))

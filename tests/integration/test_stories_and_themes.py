@@ -281,3 +281,31 @@ def test_a_seated_room_sees_a_few_items_of_each_theme(app, runtime) -> None:
     seating.choose(runtime, room.facilitator, "tables")
     seated = core_map()
     assert len(list_after(seated, "Kindness")) == 5 and "and 3 more" in words(seated)
+
+
+def test_undo_never_touches_another_workshops_theme(runtime) -> None:
+    """SQLite gives a deleted row's id to the next new row, in any workshop: a theme one
+    facilitator deleted can come back under an id another workshop's theme now has."""
+    ours, theirs = discover_room(runtime, 1), discover_room(runtime, 1)
+    for room in (ours, theirs):
+        room.go_to("positive-core")
+    kept = themes.create_theme(runtime, ours.facilitator, "Kindness", [])
+    gone = themes.create_theme(runtime, ours.facilitator, "Handovers", [])
+    themes.delete_theme(runtime, ours.facilitator, gone)
+    their_theme = themes.create_theme(runtime, theirs.facilitator, "Their own theme", [])
+    assert their_theme == gone  # the freed id, given to the other workshop
+
+    assert themes.undo(runtime, ours.facilitator) == "delete"
+
+    def names(room: Room) -> list[str]:
+        with runtime.store.reading() as db:
+            return sorted(t.name for t in themes.board(db, room.workshop_id, []).themes)
+
+    assert names(theirs) == ["Their own theme"]
+    assert names(ours) == ["Handovers", "Kindness"]
+    assert kept in {t.id for t in _themes_of(runtime, ours)}
+
+
+def _themes_of(runtime: Runtime, room: Room) -> list:
+    with runtime.store.reading() as db:
+        return list(themes.board(db, room.workshop_id, []).themes)

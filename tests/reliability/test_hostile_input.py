@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,11 +27,14 @@ from tests.integration.room import Person, csrf_from, join
 from .markup import script_problems
 from .world import FACILITATOR_A, PARTICIPANT_A, STRANGER, World, build_world
 
+# What Python's int() or str.isdigit() accept and a database or a page does not.
+NOT_NUMBERS = ["²", "٣", "1" + "0" * 20, "-1", "1e3", "0x1f", "½", " 7 ", "9" * 19, "3.0"]
 HOSTILE_STRINGS = [
     "<script>alert('x')</script>", '"><img src=x onerror=alert(1)>', "{{ 7 * 7 }}",
     "{% raw %}", "' OR 1=1 --", "\x00\x07\x1b[31m", "\u202eevil\u202c", "\ud7ff\ufffd",
     "../../etc/passwd", "arrival-hopes", "forward", "x" * 3000, "", " ", "\n" * 50,
-    "A" * 64, "abcdefgh", "%00", "javascript:alert(1)",
+    "A" * 64, "abcdefgh", "%00", "javascript:alert(1)", "\u200b\u200d\ufeff",
+    *NOT_NUMBERS,
 ]
 FIELDS = ["activity", "text", "client_id", "direction", "workshop", "display_name", "title",
           "topic_title", "topic_question", "organisation", "facilitator_name", "plan",
@@ -87,6 +91,8 @@ def events(world: World) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(known), st.text(max_size=40))
 
 
+ids = st.one_of(st.sampled_from(["1", "2", "0", *NOT_NUMBERS]), st.text(max_size=8))
+
 EXAMPLES = settings(max_examples=400, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
@@ -136,8 +142,9 @@ def test_generated_forms_get_clear_answers(arena, who, ledger) -> None:
         if who == FACILITATOR_A and "delete" in rule:
             form.pop("confirm_code", None)  # keep the arena for the next example
         ledger.bad_inputs["generated form posts"] += 1
-        response = person.http.post(rule.replace("<code>", world.a),
-                                    data={**form, "csrf_token": token})
+        path = re.sub(r"<int:\w+>", lambda _m: data.draw(ids, label="id"),
+                      rule.replace("<code>", world.a))
+        response = person.http.post(path, data={**form, "csrf_token": token})
         assert response.status_code in ANSWERS, (rule, form, response.status_code)
         if response.status_code >= 400:
             body = response.get_data(as_text=True)
@@ -199,9 +206,38 @@ def test_control_characters_are_removed_and_the_rest_kept(world: World) -> None:
     runtime = runtime_of(world.app)
     state = views.room_state(runtime, workshop_service.find(runtime, world.a).id)
     assert [c.body for c in state.contributions] == ["Kindness at night\nshift"]
-    only_controls = person.contribute("arrival-hopes", "\x00\x01\x02\u202e")
-    assert only_controls == {"ok": False,
-                             "error": "Your contribution is empty. Please write something first."}
+    empty = {"ok": False, "error": "Your contribution is empty. Please write something first."}
+    assert person.contribute("arrival-hopes", "\x00\x01\x02\u202e") == empty
+    # Zero-width spaces and joiners alone show nothing, so they are nothing.
+    assert person.contribute("arrival-hopes", "\u200b\u200c\u200d\ufeff\u2060") == empty
+    # Half a surrogate pair (a broken page's JSON) cannot be stored anywhere: it is dropped.
+    assert person.contribute("arrival-hopes", "Night\ud800 shift")["ok"]
+    state = views.room_state(runtime, workshop_service.find(runtime, world.a).id)
+    assert [c.body for c in state.contributions][-1] == "Night shift"
+
+
+def test_numbers_that_are_not_whole_numbers_get_clear_answers(world: World, ledger) -> None:
+    """Ids in addresses and numbers in forms: "²" passes str.isdigit() and breaks int(), "٣"
+    passes both, 10**20 passes both and breaks the database. Each gets a page that says what
+    to do, never a server error."""
+    facilitator = world.people[FACILITATOR_A]
+    token = csrf_from(facilitator.http.get(f"/w/{world.a}/facilitate").get_data(as_text=True))
+    for bad in NOT_NUMBERS:
+        answers = [
+            facilitator.http.post(f"/w/{world.a}/timer",
+                                  data={"action": "add", "minutes": bad, "csrf_token": token}),
+            facilitator.http.post(f"/w/{world.a}/timer",
+                                  data={"action": "add", "seconds": bad, "csrf_token": token}),
+            facilitator.http.get(f"/w/{world.a}/plenary?page={bad}"),
+            facilitator.http.post(f"/w/{world.a}/themes/{bad}/rename",
+                                  data={"name": "x", "csrf_token": token}),
+            facilitator.http.post(f"/w/{world.a}/moderate",
+                                  data={"item": f"contribution:{bad}", "hidden": "yes",
+                                        "csrf_token": token}),
+        ]
+        for response in answers:
+            ledger.bad_inputs["numbers that are not whole numbers"] += 1
+            assert response.status_code in (200, 302, 400, 404, 409), (bad, response.status_code)
 
 
 def test_oversized_and_malformed_bodies_get_clear_answers(world: World, ledger) -> None:
@@ -262,3 +298,27 @@ def test_a_page_from_another_site_cannot_post_our_forms(world: World) -> None:
         assert response.status_code == 400
     runtime = runtime_of(world.app)
     assert workshop_service.find(runtime, world.a).phase == "define"
+
+
+def as_a_browser_reads(location: str, page: str) -> str:
+    """The host a browser goes to for ``location``: it drops tabs and line breaks, trims
+    spaces and control characters at the ends, and reads a backslash as a slash (WHATWG)."""
+    trimmed = re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$", "", location)
+    cleaned = re.sub(r"[\t\n\r]", "", trimmed).replace("\\", "/")
+    return urlsplit(urljoin(page, cleaned)).netloc
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(back=st.one_of(
+    st.sampled_from(["/\t/evil.example/", "/\\evil.example", "\\/evil.example", "/\n/evil.example",
+                     "//evil.example", "https://evil.example/", "/%2F/evil.example", " //x",
+                     "/w/ABC/", "/start?lang=cy"]),
+    st.text(alphabet="/\\\t\n\r .:@%?#xe", max_size=12)))
+def test_choosing_a_language_only_ever_returns_to_this_site(world: World, back: str) -> None:
+    browser = world.app.test_client()
+    token = csrf_from(browser.get("/").get_data(as_text=True))
+    response = browser.post("/language", data={"lang": "cy", "next": back, "csrf_token": token})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert as_a_browser_reads(location, "http://localhost/") == "localhost", (back, location)
