@@ -17,6 +17,14 @@ import os
 import sys
 
 
+def _port(text: str) -> int:
+    """A TCP port, 1 to 65535 (also when it comes from APPRECIATE_PORT)."""
+    if not (text.strip().isascii() and text.strip().isdigit()) or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: choose a number from 1 to "
+                                         "65535, such as 5000")
+    return int(text)
+
+
 def _common_options(suppress: bool) -> argparse.ArgumentParser:
     """Options accepted before or after the command; after it they override only if given."""
     common = argparse.ArgumentParser(add_help=False)
@@ -26,7 +34,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument("--host", default=os.environ.get("APPRECIATE_HOST", "0.0.0.0"),
                         help="address to listen on (env APPRECIATE_HOST; default 0.0.0.0, so "
                              "phones on the same network can join)")
-    common.add_argument("--port", type=int, default=int(os.environ.get("APPRECIATE_PORT", "5000")),
+    common.add_argument("--port", type=_port, default=os.environ.get("APPRECIATE_PORT", "5000"),
                         help="port to listen on (env APPRECIATE_PORT; default 5000)")
     common.add_argument("--public-url", default=os.environ.get("APPRECIATE_PUBLIC_URL"),
                         help="address phones should use, if not this computer's local network "
@@ -49,6 +57,9 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
                         help="delete workshops created more than this many days ago, at start "
                              "and every hour (env APPRECIATE_RETENTION_DAYS; default: keep "
                              "them until the facilitator deletes them)")
+    common.add_argument("--debug", action="store_true",
+                        help="on an unexpected error, show where it happened (a traceback) "
+                             "besides the one-sentence message")
     if suppress:
         for action in common._actions:
             action.default = argparse.SUPPRESS

@@ -47,7 +47,9 @@ def _configure(app: Flask, overrides: dict[str, object]) -> None:
     app.config.update(settings.from_environment())
     app.config.update(overrides)
     data_dir = Path(str(app.config["DATA_DIR"])).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # What people wrote and the key are the owner's alone: a new folder is 0700, and the
+    # files in it 0600 (the database, store/database.py; the key, config.secret_key).
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config["DATA_DIR"] = str(data_dir)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(data_dir)

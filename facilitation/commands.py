@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import socket
 import sys
 from pathlib import Path
 
-from . import create_app, runtime_of, socketio_of, startup
+from sqlalchemy.exc import DatabaseError
+
+from . import create_app, runtime_of, server_lock, socketio_of, startup
 from .config import SettingsError
 from .export.backup import BackupError
 from .export.files import export_file
@@ -59,7 +63,9 @@ def _raise_open_files_limit() -> None:
 
 def serve(args: argparse.Namespace) -> int:
     _raise_open_files_limit()
-    app = startup.start_serving(create_app(_settings(args, SOCKETIO_ASYNC_MODE="gevent")))
+    _port_is_free(args.host, args.port)  # before anything is changed, as the folder's lock
+    app = startup.start_serving(create_app(_settings(
+        args, SOCKETIO_ASYNC_MODE="gevent", SERVED_AT=f"port {args.port}")))
     base = _base_url(args)
     local = f"http://127.0.0.1:{args.port}" if args.host in ("0.0.0.0", "127.0.0.1") else base
     print("Appreciate is running. Press Ctrl+C to stop.")
@@ -73,6 +79,13 @@ def serve(args: argparse.Namespace) -> int:
               flush=True)
     socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
     return 0
+
+
+def _port_is_free(host: str, port: int) -> None:
+    """Raise the OSError binding would, now rather than after the start has changed things."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
 
 
 def new(args: argparse.Namespace) -> int:
@@ -107,10 +120,29 @@ def export(args: argparse.Namespace) -> int:
         made = export_file(runtime, workshop, args.format, args.audience, pdf_in_child=False)
     if args.output == "-":
         sys.stdout.buffer.write(made.content)
-    else:
-        Path(args.output).write_bytes(made.content)
-        print(f"Wrote {args.output} ({len(made.content):,} bytes) for {workshop.title}.")
+        return 0
+    try:
+        _write_private(Path(args.output), made.content)
+    except OSError as exc:
+        print(f"Could not write {args.output}: {exc.strerror}. Nothing was written; choose a "
+              "folder that exists and that you may write to.", file=sys.stderr)
+        return 2
+    print(f"Wrote {args.output} ({len(made.content):,} bytes) for {workshop.title}.")
     return 0
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write ``content`` readable by its owner alone (0600): exports hold what people wrote.
+    Written beside the target and renamed, so a full disk never leaves half a file."""
+    partial = path.with_name(f".{path.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def import_(args: argparse.Namespace) -> int:
@@ -157,3 +189,35 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"A setting is not right: {exc}")
         return 2
+    except server_lock.FolderInUse as exc:
+        print(f"Appreciate did not start: {exc}.", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(trouble(exc, args), file=sys.stderr)
+        if getattr(args, "debug", False):
+            raise
+        return 1
+
+
+def trouble(exc: Exception, args: argparse.Namespace) -> str:
+    """One sentence on what went wrong and what to do, for the faults a laptop meets."""
+    where = getattr(args, "data_dir", "the data folder")
+    if isinstance(exc, DatabaseError):
+        return (f"The database in {where} cannot be read ({exc.orig or exc}). If the file is "
+                "damaged, move it aside and import your latest JSON backup "
+                "(python app.py import FILE). Nothing was changed.")
+    if isinstance(exc, OSError):
+        hints = {
+            errno.EADDRINUSE: f"port {getattr(args, 'port', '')} is already in use: is "
+                              "Appreciate already running? Choose another with --port",
+            errno.ENOSPC: "the disk is full: free some space and start again; nothing "
+                          "acknowledged was lost",
+            errno.EROFS: f"{where} is on a disk that is read-only: choose another with "
+                         "--data-dir",
+            errno.EACCES: f"this user may not write to {exc.filename or where}: choose "
+                          "another folder with --data-dir",
+        }
+        return "Appreciate stopped: " + hints.get(
+            exc.errno or 0, f"{exc.strerror or exc} ({exc.filename or where})") + "."
+    return (f"Appreciate stopped after an unexpected error ({type(exc).__name__}). "
+            "Run the same command with --debug to see where it happened.")

@@ -138,7 +138,12 @@ def secret_key(data_dir: Path) -> str:
     """The app's signing key: made once from a secure random source, kept 0600 in the data dir."""
     path = data_dir / "secret_key"
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        kept = path.read_text(encoding="ascii", errors="replace").strip()
+        if len(kept) >= 32:
+            return kept
+        # An empty or cut-short file (a full disk, a careless copy) signs nothing safely:
+        # make a new key. People who had joined are asked to join again; nothing is lost.
+        path.unlink()
     key = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
-from . import broadcaster_of, config, create_app, runtime_of, socketio_of
+from . import broadcaster_of, config, create_app, runtime_of, server_lock, socketio_of
 from .live import collector
 from .services import lifecycle, presence
 
@@ -35,7 +37,10 @@ def start_serving(app: Flask) -> Flask:
     runtime = runtime_of(app)
     socketio = socketio_of(app)
     if runtime.store.engine.dialect.name == "sqlite":
-        # One process owns a SQLite file: nobody is connected until browsers reconnect.
+        # One process owns a SQLite file (server_lock.py), before it changes anything: then
+        # nobody is connected until browsers reconnect.
+        app.extensions["appreciate_folder_lock"] = server_lock.hold(
+            Path(str(app.config["DATA_DIR"])), str(app.config.get("SERVED_AT", "serving")))
         presence.forget_all_connections(runtime)
     days = config.retention_days(app.config)
     if days:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from facilitation import runtime_of
 from facilitation.startup import prepared
+from tests.conftest import ServerProcess, free_port
+from tests.reliability import people
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,3 +99,93 @@ def test_a_timing_setting_that_makes_no_sense_is_refused_in_plain_words(tmp_path
                                 text=True, timeout=60, env={**os.environ, variable: value})
         assert result.returncode == 2, variable
         assert f"{variable} {says}" in result.stdout + result.stderr
+
+
+def test_what_people_wrote_is_readable_by_the_owner_alone(tmp_path: Path) -> None:
+    """A new data folder is 0700, the database (and its -wal and -shm) 0600, and so is every
+    file an export writes; a folder that does not exist gets a sentence, not a traceback."""
+    data = tmp_path / "data"
+    made = run_app("new", "--plan", "team-90-minutes", "--data-dir", str(data))
+    assert made.returncode == 0, made.stdout + made.stderr
+    code = re.search(r"Join code:\s+(\w+)", made.stdout).group(1)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    files = [p for p in data.iterdir() if p.name.startswith("appreciate.sqlite3")]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files), files
+
+    backup = tmp_path / "backup.json"
+    written = run_app("export", code, "--format", "json", "-o", str(backup), "--data-dir", str(data))
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob(".*.partial"))
+
+    nowhere = run_app("export", code, "--format", "json", "-o", str(tmp_path / "no" / "x.json"),
+                      "--data-dir", str(data))
+    assert nowhere.returncode == 2
+    assert "Could not write" in nowhere.stderr and "Traceback" not in nowhere.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_faults_a_laptop_meets_get_one_sentence_and_no_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for args, env, said in [
+        (("plans", "--port", "99999"), {}, "'99999' is not a port"),
+        (("plans",), {"APPRECIATE_PORT": "abc"}, "'abc' is not a port"),
+    ]:
+        result = subprocess.run([sys.executable, str(ROOT / "app.py"), *args, "--data-dir",
+                                 str(data)], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60, env={**os.environ, **env})
+        assert result.returncode == 2 and said in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+    # A damaged database: what to do, and the file left as it was.
+    (data / "appreciate.sqlite3").write_bytes(b"not a database at all")
+    damaged = run_app("new", "--plan", "team-90-minutes", "--data-dir", str(data))
+    assert damaged.returncode == 1 and "Traceback" not in damaged.stderr
+    assert "cannot be read" in damaged.stderr and "import your latest JSON backup" in damaged.stderr
+    assert (data / "appreciate.sqlite3").read_bytes() == b"not a database at all"
+    assert "Traceback" in run_app("new", "--plan", "team-90-minutes", "--data-dir", str(data),
+                                  "--debug").stderr
+    (data / "appreciate.sqlite3").unlink()
+
+    # An empty key file (a full disk, a careless copy) is replaced, not used to sign nothing.
+    (data / "secret_key").write_text("")
+    assert run_app("new", "--plan", "team-90-minutes", "--data-dir", str(data)).returncode == 0
+    assert len((data / "secret_key").read_text()) == 64
+
+    # A port already taken says so.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run_app("--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data))
+    assert busy.returncode == 1 and "Traceback" not in busy.stderr
+    assert f"port {port} is already in use" in busy.stderr
+
+
+def test_one_server_per_data_folder_and_the_first_one_carries_on(tmp_path: Path) -> None:
+    """A second server on the same folder is refused before it changes anything: it would
+    otherwise forget everyone the first has connected, then run split-brain beside it."""
+    first = ServerProcess(tmp_path / "data", tmp_path / "first.log").start()
+    try:
+        facilitator, code = people.start_workshop(first.url)
+        phone = people.live(first.url, code, people.join(first.url, code), time.monotonic() + 30)
+        with sqlite3.connect(first.data_dir / "appreciate.sqlite3") as db:
+            here = db.execute("select sum(connections) from participants").fetchone()[0]
+        assert here == 1
+        second = run_app("--host", "127.0.0.1", "--port", str(free_port()), "--data-dir",
+                         str(first.data_dir))
+        assert second.returncode == 2 and "Traceback" not in second.stderr
+        assert "another Appreciate server is using" in second.stderr
+        assert f"process {first.process.pid}" in second.stderr
+        with sqlite3.connect(first.data_dir / "appreciate.sqlite3") as db:
+            assert db.execute("select sum(connections) from participants").fetchone()[0] == 1
+        assert phone.call("contribute", {"activity": "arrival-hopes", "text": "Still here",
+                                         "client_id": "still-here-01"}, timeout=30)["ok"]
+        phone.disconnect()
+        facilitator.close()
+    finally:
+        first.stop()
+    # Once the first has stopped (or crashed: the system lets go of the lock), a server starts.
+    again = ServerProcess(tmp_path / "data", tmp_path / "again.log").start()
+    again.stop()
