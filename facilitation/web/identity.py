@@ -1,10 +1,14 @@
 """Who the browser is, from the signed session cookie: facilitator, participant or stranger.
 
 The cookie holds, per workshop code, either the facilitator's key (checked against its hash
-on every use, so a new key locks old sessions out) or a random participant id.
+on every use, so a new key locks old sessions out) or a random participant id. A facilitator
+is signed in for ``FACILITATOR_IDLE`` after their last visit, not the cookie's 14 days: the
+laptop may be shared or left in a seminar room. They can also sign out (``forget``).
 """
 
 from __future__ import annotations
+
+import time
 
 from flask import current_app, session
 
@@ -13,6 +17,11 @@ from ..services import workshops as workshop_service
 from ..services.access import Actor, key_matches
 from ..store import Workshop
 
+# Seconds a facilitator stays signed in after their last page or push, and how stale the
+# recorded visit may grow before it is written again (so not every request sets a cookie).
+FACILITATOR_IDLE = 12 * 60 * 60
+_TOUCH_AFTER = 5 * 60
+
 
 def _entries() -> dict:
     return session.get("w", {})
@@ -20,7 +29,7 @@ def _entries() -> dict:
 
 def remember_facilitator(code: str, key: str) -> None:
     entries = dict(_entries())
-    entries[code] = {"f": key}
+    entries[code] = {"f": key, "t": int(time.time())}
     session["w"] = entries
     session.permanent = True
 
@@ -42,7 +51,12 @@ def actor_for(workshop: Workshop) -> Actor:
     entry = _entries().get(workshop.code, {})
     key = entry.get("f")
     if isinstance(key, str) and key_matches(key, workshop.facilitator_key_hash):
-        return Actor(workshop.id, "facilitator")
+        seen = entry.get("t")
+        idle = time.time() - seen if isinstance(seen, int | float) else None
+        if idle is not None and 0 <= idle <= FACILITATOR_IDLE:
+            if idle > _TOUCH_AFTER:
+                remember_facilitator(workshop.code, key)
+            return Actor(workshop.id, "facilitator")
     participant_id = entry.get("p")
     if isinstance(participant_id, str) and workshop_service.is_participant(
             runtime_of(current_app), workshop.id, participant_id):
@@ -59,4 +73,12 @@ def forget(code: str) -> None:
     """Drop what this browser holds for a workshop that no longer exists."""
     entries = dict(_entries())
     if entries.pop(code, None) is not None:
+        session["w"] = entries
+
+
+def sign_out_facilitator(code: str) -> None:
+    """Forget this browser's facilitator key for ``code`` (a participant's place is kept)."""
+    entries = dict(_entries())
+    if "f" in entries.get(code, {}):
+        del entries[code]
         session["w"] = entries

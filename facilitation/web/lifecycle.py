@@ -1,4 +1,5 @@
-"""Deleting a workshop: a confirmation page, then everything in it is gone."""
+"""Leaving and deleting a workshop: a facilitator signs out of it on this browser, or deletes
+it (a confirmation page, then everything in it is gone)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .. import runtime_of
 from ..services import lifecycle
 from ..services.errors import Invalid
 from .context import as_facilitator
-from .identity import forget
+from .identity import forget, sign_out_facilitator
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/w/<code>")
 
@@ -33,3 +34,10 @@ def delete(code: str) -> ResponseReturnValue:
                                error=exc.message), 400
     forget(workshop.code)
     return render_template("facilitator/deleted.html", title=title)
+
+
+@bp.post("/sign-out")
+def sign_out(code: str) -> ResponseReturnValue:
+    """Forget the workshop on this browser: the private link signs the facilitator in again."""
+    sign_out_facilitator(code.upper())
+    return render_template("facilitator/signed_out.html")

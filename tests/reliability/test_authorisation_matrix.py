@@ -130,6 +130,8 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/w/<code>/delete"): Route(facilitator_only(OK)),
     ("POST", "/w/<code>/delete"): Route(facilitator_only(OK), form={"confirm_code": "{code}"},
                                         may_change=frozenset({FACILITATOR_A})),
+    # Signing out forgets only the asker's own facilitator key: anyone may, nobody else loses.
+    ("POST", "/w/<code>/sign-out"): Route(everyone(OK)),
     # ---- added with Discover, Dream/Design/Deliver, reports and languages ----------------
     ("GET", "/accessibility"): Route(everyone(OK)),
     # Choosing a language only changes the asker's own session.
