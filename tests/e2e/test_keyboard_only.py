@@ -115,6 +115,10 @@ def type_date(page: Page, field: Locator | str, day: date) -> None:
 
 def check_screen(page: Page, label: str, fresh: bool = False) -> None:
     """Skip link first, skip link to main, visible focus throughout, and no keyboard trap."""
+    # A live page's script takes over the skip link once it runs (static/js/live/focus.js);
+    # a person reaches for the keyboard after the page has settled, and so does this test.
+    page.wait_for_function("!document.querySelector('script[type=module]') || "
+                           "document.documentElement.dataset.live === 'started'")
     if fresh:
         page.keyboard.press("Tab")
         first = focused(page)

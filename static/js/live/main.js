@@ -49,6 +49,8 @@ function start() {
   followContrastChoice();
   afterSwap(); // the server's own first draw: drafts back, timer set, fetches started
   startComposer(socket);
+  // Said on the page, so tests (and anyone debugging) can tell the live script is running.
+  document.documentElement.setAttribute("data-live", "started");
 }
 
 if (code) { start(); }
