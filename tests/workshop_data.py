@@ -206,6 +206,8 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
             db.add(PulseResponse(workshop_id=w.id, activity_key="check-out", participant_id=who,
                                  answer_1=answers[0], answer_2=answers[1], answer_3=answers[2],
                                  answer_4=answers[3], word=word))
+        # The facilitator showed the room its check-out, so the report may show it too.
+        db.add(ActivityState(workshop_id=w.id, activity_key="check-out", revealed=True))
 
     seed.shown = [
         "Ward 7: at our best with each other", "Bwrdd Iechyd Prifysgol: gŵyl a chŷn",
@@ -334,4 +336,5 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
                                  answer_1=rng.randint(3, 5), answer_2=rng.randint(2, 5),
                                  answer_3=rng.randint(3, 5), answer_4=rng.randint(1, 5),
                                  word=rng.choice(["hopeful", "tired", "proud", "calm", "Diolch"])))
+        db.add(ActivityState(workshop_id=w.id, activity_key="check-out", revealed=True))
     return LargeWorkshop(workshop.id, workshop.code, key)

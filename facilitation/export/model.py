@@ -28,9 +28,11 @@ from .. import cycle, kinds
 from ..plans import Activity, InterviewQuestion, Plan
 from ..services import Runtime
 from ..services.errors import Invalid, NotFound
+from ..services.pulse import MIN_RESPONSES
 from ..store.models import (
     ActionTeam,
     ActionTeamMember,
+    ActivityState,
     Commitment,
     Contribution,
     DesignArea,
@@ -163,10 +165,23 @@ class PulseQuestion:
 
 @dataclass(frozen=True)
 class Pulse:
+    """A check-out as the room saw it: its answers only once revealed and drawn from at least
+    ``pulse.MIN_RESPONSES`` people; else how many answered, or that fewer than that did."""
+
     title: str
     responses: int
     questions: tuple[PulseQuestion, ...]
     words: tuple[tuple[str, int], ...]
+    revealed: bool = True
+
+    @property
+    def few(self) -> bool:
+        """Fewer people answered than may be counted without singling someone out."""
+        return self.responses < MIN_RESPONSES
+
+    @property
+    def shown(self) -> bool:
+        return self.revealed and not self.few
 
 
 @dataclass(frozen=True)
@@ -407,7 +422,8 @@ class _Builder:
         return tuple(sections)
 
     def _pulses(self) -> tuple[Pulse, ...]:
-        """Averages, spreads and words: the check-out is never reported per person."""
+        """Averages, spreads and words: the check-out is never reported per person, nor
+        before the room has seen it, nor when so few answered that it would be."""
         responses = self._all(PulseResponse, self.workshop.id)
         pulses = []
         for activity in self._activities():
@@ -415,6 +431,11 @@ class _Builder:
                 continue
             answers = [r for r in responses if r.activity_key == activity.key]
             if not answers:
+                continue
+            settings = self.db.get(ActivityState, (self.workshop.id, activity.key))
+            revealed = bool(settings and settings.revealed)
+            if not revealed or len(answers) < MIN_RESPONSES:
+                pulses.append(Pulse(activity.title, len(answers), (), (), revealed))
                 continue
             questions = []
             for number, text in enumerate(activity.pulse_questions, start=1):

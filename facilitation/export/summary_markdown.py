@@ -151,6 +151,16 @@ def _action_teams(report: Report) -> list[str]:
 def _check_out(report: Report) -> list[str]:
     out = ["## " + _("How people left"), ""]
     for pulse in report.pulses:
+        if pulse.few:
+            out += [_("Fewer than 3 people answered “%(title)s”, so their answers stay private: "
+                      "with so few, anyone could tell whose they were.", title=text(pulse.title)),
+                    ""]
+            continue
+        if not pulse.revealed:
+            out += [_("%(num)s people answered “%(title)s”. The answers were not shown to the "
+                      "room, so they are not in the report either.", num=pulse.responses,
+                      title=text(pulse.title)), ""]
+            continue
         out += [translate_plural("%(num)s person answered, from 1 (not at all) to 5 (very much).",
                                  "%(num)s people answered, from 1 (not at all) to 5 (very much).",
                                  pulse.responses), ""]

@@ -6,11 +6,13 @@ from dataclasses import astuple
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from facilitation.export.model import build_report
+from facilitation.export.summary_markdown import render_markdown
 from facilitation.services.errors import Invalid
 from facilitation.services.workshops import create
-from facilitation.store.models import Contribution, Story
+from facilitation.store.models import ActivityState, Contribution, PulseResponse, Story
 from tests.workshop_data import seed_small
 
 
@@ -98,6 +100,28 @@ def test_pulse_is_reported_as_averages_spreads_and_words(runtime, seed) -> None:
     assert (first.text, first.average, first.distribution) == (
         "People listened to me today.", 4.7, (0, 0, 0, 1, 2))
     assert pulse.words == (("Hopeful", 2), ("Diolch", 1))
+
+
+def test_a_check_out_is_reported_only_as_the_room_saw_it(runtime, seed) -> None:
+    """Hidden from the room, it stays out of the report; with fewer than 3 answers, nobody
+    sees more than that fewer than 3 answered (one word from one person is that person's)."""
+    with runtime.store.transaction() as db:
+        db.get(ActivityState, (seed.workshop_id, "check-out")).revealed = False
+    (hidden,) = build_report(runtime, seed.workshop_id, "full").pulses
+    assert (hidden.responses, hidden.questions, hidden.words) == (3, (), ())
+    assert "Hopeful" not in render_markdown(build_report(runtime, seed.workshop_id, "full"))
+
+    with runtime.store.transaction() as db:
+        db.get(ActivityState, (seed.workshop_id, "check-out")).revealed = True
+        db.delete(db.scalars(select(PulseResponse).where(
+            PulseResponse.workshop_id == seed.workshop_id).limit(1)).one())
+    for audience in ("full", "public"):
+        report = build_report(runtime, seed.workshop_id, audience)
+        (few,) = report.pulses
+        assert few.few and (few.questions, few.words) == ((), ())
+        summary = render_markdown(report)
+        assert "Fewer than 3 people answered" in summary
+        assert "Diolch" not in summary and "hopeful" not in summary.lower()
 
 
 def test_participation_counts_people_per_phase(runtime, seed) -> None:
