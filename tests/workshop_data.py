@@ -154,7 +154,9 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
                         target_type="contribution", target_id=dream_top.id))
         db.add(Vote(workshop_id=w.id, activity_key="team-dream", participant_id=chinese,
                     target_type="contribution", target_id=dream_next.id))
-        db.add(ActivityState(workshop_id=w.id, activity_key="team-dream", revealed=False))
+        # The facilitator showed the room both votes' dots, so the report may show them too.
+        db.add_all([ActivityState(workshop_id=w.id, activity_key=key, revealed=True)
+                    for key in ("team-dream", "possibility-statements")])
 
         area = DesignArea(workshop_id=w.id, activity_key="possibility-statements",
                           name="How we welcome new, bank and agency colleagues", position=0)
@@ -336,5 +338,6 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
                                  answer_1=rng.randint(3, 5), answer_2=rng.randint(2, 5),
                                  answer_3=rng.randint(3, 5), answer_4=rng.randint(1, 5),
                                  word=rng.choice(["hopeful", "tired", "proud", "calm", "Diolch"])))
-        db.add(ActivityState(workshop_id=w.id, activity_key="check-out", revealed=True))
+        db.add_all([ActivityState(workshop_id=w.id, activity_key=key, revealed=True)
+                    for key in ("check-out", "team-dream", "possibility-statements")])
     return LargeWorkshop(workshop.id, workshop.code, key)

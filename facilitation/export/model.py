@@ -113,7 +113,7 @@ class Discover:
 class Dream:
     text: str
     author: str | None
-    votes: int
+    votes: int | None  # None: the room was not shown the dots, so neither is the report
     themes: tuple[str, ...]
 
 
@@ -122,7 +122,7 @@ class PropositionItem:
     text: str
     theme: str | None
     story: str | None
-    votes: int
+    votes: int | None  # None: the room was not shown the dots, so neither is the report
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,11 @@ class _Builder:
         self.shown_contributions = {c.id: c for c in self.contributions if not c.hidden}
         self.shown_stories = {s.id: s for s in self.stories if self._story_shown(s)}
         self.shown_propositions = {p.id: p for p in self.propositions if not p.hidden}
-        self.vote_counts = Counter((v.target_type, v.target_id) for v in self.votes)
+        # Dots count only where the facilitator showed the room the results.
+        self.revealed = set(self.db.scalars(select(ActivityState.activity_key).where(
+            ActivityState.workshop_id == wid, ActivityState.revealed.is_(True))))
+        self.vote_counts = Counter((v.target_type, v.target_id) for v in self.votes
+                                   if v.activity_key in self.revealed)
 
     def _all(self, model: type, workshop_id: int) -> list:
         return list(self.db.scalars(select(model).where(model.workshop_id == workshop_id)
@@ -373,10 +377,10 @@ class _Builder:
         for item in self.item_themes:
             if item.item_type == "contribution":
                 themes_of[item.item_id].append(item.theme_id)
-        dreams = [Dream(c.body, self._author(c), self.vote_counts[("contribution", c.id)],
+        dreams = [Dream(c.body, self._author(c), self._votes("contribution", c.id, c.activity_key),
                         tuple(self.theme_names[t] for t in sorted(themes_of[c.id], key=order.get)))
                   for c in self.shown_contributions.values() if c.activity_key in dream_keys]
-        return tuple(sorted(dreams, key=lambda d: -d.votes))
+        return tuple(sorted(dreams, key=lambda d: -(d.votes or 0)))
 
     def _design(self) -> tuple[DesignAreaSection, ...]:
         areas = sorted(self._all(DesignArea, self.workshop.id), key=lambda a: (a.position, a.id))
@@ -387,14 +391,20 @@ class _Builder:
         sections = [(area.name, by_area[area.id]) for area in areas]
         sections.append(("Other propositions", by_area[None]))
         return tuple(DesignAreaSection(name, tuple(sorted(
-            (self._proposition(p) for p in items), key=lambda item: -item.votes)))
+            (self._proposition(p) for p in items), key=lambda item: -(item.votes or 0))))
             for name, items in sections if items)
+
+    def _votes(self, target_type: str, target_id: int, activity_key: str) -> int | None:
+        """The dots an item got, if the room was shown them; before that, not even a zero."""
+        if activity_key not in self.revealed:
+            return None
+        return self.vote_counts[(target_type, target_id)]
 
     def _proposition(self, p: Proposition) -> PropositionItem:
         story = self.shown_stories.get(p.story_id) if p.story_id else None
         return PropositionItem(p.text, self.theme_names.get(p.theme_id) if p.theme_id else None,
                                story.headline if story else None,
-                               self.vote_counts[("proposition", p.id)])
+                               self._votes("proposition", p.id, p.activity_key))
 
     def _proposition_text(self, proposition_id: int | None) -> str | None:
         proposition = self.shown_propositions.get(proposition_id) if proposition_id else None

@@ -90,13 +90,18 @@ def _discover(report: Report) -> list[str]:
 def _dreams(report: Report) -> list[str]:
     out = ["## " + _("Dream: what we hope for"), ""]
     for number, dream in enumerate(report.dreams, start=1):
-        meta = [translate_plural("%(num)s vote", "%(num)s votes", dream.votes)]
+        meta = _vote_count(dream.votes)
         if dream.themes:
             meta.append(_("builds on %(themes)s", themes=", ".join(text(t) for t in dream.themes)))
         if dream.author:
             meta.append(text(dream.author))
-        out.append(f"{number}. {text(dream.text)} ({'; '.join(meta)})")
+        out.append(f"{number}. {text(dream.text)}" + (f" ({'; '.join(meta)})" if meta else ""))
     return out + ["" if report.dreams else _("No dreams were recorded."), ""]
+
+
+def _vote_count(votes: int | None) -> list[str]:
+    """The dots, if the room was shown them (None: not, and so neither is the summary)."""
+    return [] if votes is None else [translate_plural("%(num)s vote", "%(num)s votes", votes)]
 
 
 def _design(report: Report) -> list[str]:
@@ -104,10 +109,10 @@ def _design(report: Report) -> list[str]:
     for area in report.design_areas:
         out += [f"### {text(area.name)}", ""]
         for number, p in enumerate(area.propositions, start=1):
-            meta = [translate_plural("%(num)s vote", "%(num)s votes", p.votes)]
+            meta = _vote_count(p.votes)
             if p.theme:
                 meta.append(_("grounded in %(theme)s", theme=text(p.theme)))
-            out.append(f"{number}. {text(p.text)} ({'; '.join(meta)})")
+            out.append(f"{number}. {text(p.text)}" + (f" ({'; '.join(meta)})" if meta else ""))
         out.append("")
     if not report.design_areas:
         out += [_("No propositions were recorded."), ""]

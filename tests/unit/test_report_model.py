@@ -80,6 +80,17 @@ def test_dreams_and_propositions_are_ranked_by_votes(runtime, seed) -> None:
         2, "Croeso: a real welcome", "REPORT-STORY: the night the team covered for Ana")
 
 
+def test_dots_the_room_was_not_shown_are_not_in_the_report(runtime, seed) -> None:
+    """Not even as a zero: before the reveal, a dream's dots are simply not mentioned."""
+    with runtime.store.transaction() as db:
+        db.get(ActivityState, (seed.workshop_id, "team-dream")).revealed = False
+    report = build_report(runtime, seed.workshop_id, "full")
+    assert [d.votes for d in report.dreams] == [None, None]
+    summary = render_markdown(report)
+    assert "vote" not in summary.split("## Design")[0].split("## Dream")[1]
+    assert report.design_areas[0].propositions[0].votes == 2  # that vote was shown
+
+
 def test_deliver_commitments_teams_and_review(runtime, seed) -> None:
     report = build_report(runtime, seed.workshop_id, "public")
     assert [row.what for row in report.commitments] == [
