@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from .. import cycle
 from ..live.fragments import PHONE_SHOWS
 from ..services import seating, stories
+from ..services.pulse import MIN_RESPONSES
 from . import (
     deliver,
     design,
@@ -68,6 +69,12 @@ def _clock_words(seconds: int) -> str:
     return gettext("%(seconds)s seconds left.", seconds=rest)
 
 
+def _people(count: int) -> str:
+    """A number of people as a page may show it: from 1 or 2 people, "fewer than 3", since
+    anything counted beside so few tells whose it is (pulse.MIN_RESPONSES)."""
+    return gettext("fewer than 3") if 0 < count < MIN_RESPONSES else str(count)
+
+
 class RecordId(IntegerConverter):
     """An id in an address: ASCII digits only, short enough for a database id (Werkzeug's
     own also takes "٣" and 10**20, which the database then refuses with an error)."""
@@ -94,3 +101,4 @@ def register(app: Flask, socketio: SocketIO) -> None:
         table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
         phone_shows=PHONE_SHOWS,
         **method_globals())
+    app.jinja_env.filters["people"] = _people

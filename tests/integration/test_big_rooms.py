@@ -82,6 +82,12 @@ def test_a_seated_room_pushes_cards_to_their_table_and_counts_to_everyone(tables
     tally = re.search(r'<th scope="row">1</th><td>(\d+)</td><td>(\d+)</td>', plenary)
     assert tally and tally.groups() == ("8", "1")
 
+    # Table 3 has one person: counting its cards would say how many that person wrote.
+    assert people[16].contribute("arrival-hopes", "Alone at table three")["ok"]
+    plenary = "".join(facilitator.fragments())
+    alone = re.search(r'<th scope="row">3</th><td>([^<]*)</td><td>([^<]*)</td>', plenary)
+    assert alone and alone.groups() == ("fewer than 3", "not shown")
+
 
 def test_every_view_of_a_seated_room_shows_only_its_tables_cards(tables) -> None:
     facilitator, people = tables
