@@ -42,13 +42,15 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
             "The facilitator has closed this activity for new contributions. Your text is "
             "still in the box."))
         # Anonymous means unlinkable, even for whoever holds the database file: the card
-        # keeps only its table, which sees it on its wall anyway (services.seating).
+        # keeps only its table, which sees it on its wall anyway (services.seating), and
+        # only while the room sits at tables; a card shared before then is the room's.
         contribution = Contribution(
             workshop_id=workshop.id,
             participant_id=None if activity.anonymous else actor.participant_id,
             phase=workshop.phase, activity_key=activity.key, body=body,
             author_name=author_name(db, activity, actor), client_id=client_id, hidden=False,
-            table_label=seating.table_in(db, actor.participant_id))
+            table_label=seating.table_in(db, actor.participant_id)
+            if seating.seated_now(db, workshop) else None)
         db.add(contribution)
         return contribution
 

@@ -89,6 +89,13 @@ def table_of(rt: Runtime, participant_id: str | None) -> str | None:
         return table_in(db, participant_id)
 
 
+def seated_now(db: Session, workshop: Workshop) -> bool:
+    """Whether the room sits at tables at this moment (by choice, or by its size)."""
+    joined = db.scalar(select(func.count()).select_from(Participant)
+                       .where(Participant.workshop_id == workshop.id)) or 0
+    return uses_tables(workshop.seating, joined)
+
+
 def table_in(db: Session, participant_id: str | None) -> str | None:
     """The same, read in an open session (None for the facilitator)."""
     if not participant_id:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPICursor
 
@@ -17,6 +17,7 @@ from facilitation import runtime_of, socketio_of
 from facilitation.live.fragments import PHONE_SHOWS
 from facilitation.services import seating
 from facilitation.startup import prepared
+from facilitation.store import Contribution
 from tests.reading import words
 
 from .room import Person, csrf_from, join, start_workshop
@@ -63,6 +64,18 @@ def test_a_small_room_stays_one_room_until_told_otherwise(tables) -> None:
     page = people[9].http.get(f"/w/{people[9].code}/").get_data(as_text=True)
     assert "You are at" not in page
     assert "Seen by the whole small room" in page
+
+
+def test_a_card_keeps_its_table_only_while_the_room_sits_at_tables(tables, app) -> None:
+    """Every participant is given a table at join, for when the room is seated; a card shared
+    in a room that is not must not carry it, or the database would narrow down who wrote it."""
+    _facilitator, people = tables
+    assert people[16].contribute("arrival-hopes", "Shared in one room")["ok"]
+    seat(_facilitator, "tables")
+    assert people[16].contribute("arrival-hopes", "Shared at table three")["ok"]
+    with runtime_of(app).store.reading() as db:
+        labels = dict(db.execute(select(Contribution.body, Contribution.table_label)).all())
+    assert labels == {"Shared in one room": None, "Shared at table three": "3"}
 
 
 def test_a_seated_room_pushes_cards_to_their_table_and_counts_to_everyone(tables) -> None:
