@@ -8,14 +8,25 @@ from ..translation import say_day, short_day, translate_plural
 from ..translation import translate as _
 from .model import Report
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^([#>+=-]|\d+[.)])")
 
 
+# What GitHub-flavoured Markdown (and the chats that follow it) turn into a link by themselves.
+_LINKABLE = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.|\bmailto:|\bxmpp:)[^\s`|<>]+"
+                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def text(value: str | None) -> str:
-    """People's words as literal text on one line: nothing they type becomes Markdown or HTML."""
-    flat = _INLINE.sub(r"\\\1", " ".join((value or "").split()))
-    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+    """People's words as literal text on one line: nothing they type becomes Markdown, HTML
+    or a link (an address is kept as written, as code, which no renderer links)."""
+    flat = " ".join((value or "").split())
+    pieces, done = [], 0
+    for match in _LINKABLE.finditer(flat):
+        pieces += [_INLINE.sub(r"\\\1", flat[done:match.start()]), f"`{match.group(0)}`"]
+        done = match.end()
+    pieces.append(_INLINE.sub(r"\\\1", flat[done:]))
+    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], "".join(pieces))
 
 
 def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[str]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
+import cmarkgfm
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -138,6 +142,27 @@ def test_markdown_escapes_what_people_type() -> None:
 
     assert text("# not a heading | <b>bold</b> *x*") == r"\# not a heading \| \<b\>bold\</b\> \*x\*"
     assert text("1. not a list\nsecond line") == r"1\. not a list second line"
+
+
+LINKY = st.sampled_from(["https://evil.example/login", "www.nhs.uk", "a@b.co", "http://x.y|z",
+                         "mailto:x@y.z", "*bold*", "# heading", "<b>", "[a](b)", "1. list", "|",
+                         "`code`", "\\", "_x_", "~~s~~", "&amp;", "  ", "Croeso", "نحن"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.one_of(LINKY, st.text(
+    # as stored: services/text.py removes control characters and lone surrogates
+    st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)), max_size=6).map(" ".join))
+def test_markdown_shows_what_people_typed_as_github_shows_it(typed: str) -> None:
+    """Read back with GitHub's own renderer: the words as typed, on one line, with no link,
+    no formatting and no HTML of theirs (an address is shown as code, which is never linked)."""
+    from facilitation.export.summary_markdown import text
+
+    shown = cmarkgfm.github_flavored_markdown_to_html(text(typed))
+    assert "<a " not in shown
+    assert set(re.findall(r"</?([a-z0-9]+)", shown)) <= {"p", "code"}, shown
+    flat = " ".join(typed.split())
+    assert html.unescape(re.sub(r"</?(p|code)>", "", shown)).strip() == flat.strip(), shown
 
 
 def test_commitments_csv_opens_in_excel_with_every_script(facilitator, seed) -> None:
