@@ -63,7 +63,6 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import struct
 import subprocess
 import sys
@@ -75,7 +74,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import CLOCK_TICKS, cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit
+from machine import (
+    CLOCK_TICKS,
+    cpu_seconds,
+    free_port,
+    median_rows,
+    peak_rss_mb,
+    percentile,
+    raise_fd_limit,
+    stop_server,
+)
 from wire import CSRF, HOST, HttpError, Participant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -462,13 +470,7 @@ class Run:
             tracebacks=log_text.count("Traceback"), floods=floods)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_server(self.process)
 
 
 COLUMNS = [name for name in Result.__dataclass_fields__ if name != "floods"]
@@ -525,13 +527,7 @@ async def main_async(args: argparse.Namespace) -> int:
             print(f"data folders and logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    medians = {}
-    for target, runs in results.items():
-        row = asdict(runs[0])
-        for name in COLUMNS[2:]:
-            row[name] = round(statistics.median(getattr(r, name) for r in runs), 1)
-        row["target"] = f"{target} (median of {len(runs)})"
-        medians[target] = row
+    medians = median_rows(results, COLUMNS[2:], 1)
     print("medians:")
     for row in medians.values():
         print_row(row)

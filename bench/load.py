@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit
+from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit, stop_server
 from wire import CSRF, HttpError, OnFrame, Participant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,13 +137,7 @@ class Server:
                 raise RuntimeError(f"could not open the room ({path}): {status}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_server(self.process)
 
 
 class Room:

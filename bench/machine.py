@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import socket
+import statistics
+import subprocess
+from dataclasses import asdict
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -43,3 +47,26 @@ def percentile(ordered: list[float], share: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Ask a server to stop (SIGTERM, as Ctrl+C would); kill it if it has not within 10 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def median_rows(results: dict[str, list], columns: list[str], digits: int) -> dict[str, dict]:
+    """Per kind of run, one row of the medians of its repeats (the first run's other fields)."""
+    medians = {}
+    for target, runs in results.items():
+        row = asdict(runs[0])
+        for name in columns:
+            row[name] = round(statistics.median(getattr(run, name) for run in runs), digits)
+        row["target"] = f"{target} (median of {len(runs)})"
+        medians[target] = row
+    return medians

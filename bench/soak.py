@@ -36,8 +36,6 @@ import json
 import random
 import re
 import shutil
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit
+from machine import cpu_seconds, free_port, median_rows, peak_rss_mb, percentile, raise_fd_limit, stop_server
 from wire import CSRF, HttpError, Participant, PollingParticipant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -345,12 +343,7 @@ class Soak:
             server_peak_mb=round(peak_rss_mb(self.process.pid), 1))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_server(self.process)
 
 
 COLUMNS = list(Result.__dataclass_fields__)
@@ -384,13 +377,7 @@ async def main_async(args: argparse.Namespace) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    medians = {}
-    for target, runs in results.items():
-        row = asdict(runs[0])
-        for name in COLUMNS[2:]:
-            row[name] = round(statistics.median(getattr(r, name) for r in runs), 2)
-        row["target"] = f"{target} (median of {len(runs)})"
-        medians[target] = row
+    medians = median_rows(results, COLUMNS[2:], 2)
     print("medians:")
     for row in medians.values():
         print_row(row)
