@@ -33,14 +33,17 @@ def prepare(app: Flask) -> Flask:
 
 def start_serving(app: Flask) -> Flask:
     """Prepare ``app`` and start what a live server runs for its whole life."""
-    prepare(app)
     runtime = runtime_of(app)
     socketio = socketio_of(app)
-    if runtime.store.engine.dialect.name == "sqlite":
-        # One process owns a SQLite file (server_lock.py), before it changes anything: then
-        # nobody is connected until browsers reconnect.
+    sqlite = runtime.store.engine.dialect.name == "sqlite"
+    if sqlite:
+        # One process owns a SQLite file (server_lock.py): held before anything changes,
+        # the schema included.
         app.extensions["appreciate_folder_lock"] = server_lock.hold(
             Path(str(app.config["DATA_DIR"])), str(app.config.get("SERVED_AT", "serving")))
+    prepare(app)
+    if sqlite:
+        # Nobody is connected until browsers reconnect.
         presence.forget_all_connections(runtime)
     days = config.retention_days(app.config)
     if days:

@@ -69,10 +69,15 @@ def _clock_words(seconds: int) -> str:
     return gettext("%(seconds)s seconds left.", seconds=rest)
 
 
+def _few(count: int) -> bool:
+    """True for 1 or 2 people: anything counted beside so few tells whose it is
+    (pulse.MIN_RESPONSES)."""
+    return 0 < count < MIN_RESPONSES
+
+
 def _people(count: int) -> str:
-    """A number of people as a page may show it: from 1 or 2 people, "fewer than 3", since
-    anything counted beside so few tells whose it is (pulse.MIN_RESPONSES)."""
-    return gettext("fewer than 3") if 0 < count < MIN_RESPONSES else str(count)
+    """A number of people as a page may show it: "fewer than 3" for 1 or 2."""
+    return gettext("fewer than 3") if _few(count) else str(count)
 
 
 class RecordId(IntegerConverter):
@@ -102,3 +107,4 @@ def register(app: Flask, socketio: SocketIO) -> None:
         phone_shows=PHONE_SHOWS,
         **method_globals())
     app.jinja_env.filters["people"] = _people
+    app.jinja_env.tests["few"] = _few

@@ -3,7 +3,8 @@
 The cookie holds, per workshop code, either the facilitator's key (checked against its hash
 on every use, so a new key locks old sessions out) or a random participant id. A facilitator
 is signed in for ``FACILITATOR_IDLE`` after their last visit, not the cookie's 14 days: the
-laptop may be shared or left in a seminar room. They can also sign out (``forget``).
+laptop may be shared or left in a seminar room. They can also sign out
+(``sign_out_facilitator``).
 """
 
 from __future__ import annotations

@@ -114,6 +114,9 @@ class Offences:
     def log_closed(self, address: str, what: str, count: int) -> None:
         """One line per address per ``log_every`` seconds; the ones in between are counted."""
         now = time.monotonic()
+        if len(self._logged) > 1000:  # many addresses: forget the ones a minute quiet
+            self._logged = {a: seen for a, seen in self._logged.items()
+                            if now - seen[0] < self._log_every}
         last, quietly = self._logged.get(address, (None, 0))
         if last is not None and now - last < self._log_every:
             self._logged[address] = (last, quietly + 1)
