@@ -27,7 +27,9 @@ def prepared(overrides: dict[str, object] | None = None) -> Flask:
 def prepare(app: Flask) -> Flask:
     """Bring the database schema up to date (safe at every start, and from several
     processes at once on PostgreSQL)."""
-    runtime_of(app).store.migrate()
+    runtime = runtime_of(app)
+    runtime.store.migrate((plan.name, activity.key) for plan in runtime.plans.values()
+                          for activity in plan.activities.values() if not activity.anonymous)
     return app
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from facilitation.services import Runtime
+from facilitation.services import Runtime, authorship
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import new_participant_id
 from facilitation.store.models import (
@@ -65,6 +65,21 @@ def _participant(db: Session, workshop_id: int, name: str | None = None) -> str:
     return participant_id
 
 
+def _took_part(db: Session, workshop_id: int, activity_key: str, who: str,
+               counting: str = authorship.ITEMS) -> None:
+    """What the services count for a person who added something (services.authorship)."""
+    db.flush()
+    authorship.count(db, workshop_id, activity_key, who, +1, counting)
+
+
+def _vote(db: Session, workshop_id: int, activity_key: str, voter: str, target_type: str,
+          target_id: int) -> None:
+    """One dot, as unlinked as the services store it."""
+    db.add(Vote(workshop_id=workshop_id, activity_key=activity_key, target_type=target_type,
+                target_id=target_id))
+    _took_part(db, workshop_id, activity_key, voter, authorship.DOTS)
+
+
 def seed_small(rt: Runtime) -> SmallWorkshop:
     """One closed workshop whose every row tests a rule (names in Welsh, Polish, Arabic and
     Chinese, emoji, hidden items, every sharing level and consent)."""
@@ -90,7 +105,7 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
                 workshop_id=w.id, participant_id=who, phase=phase, activity_key=activity,
                 body=body, author_name=author, client_id=new_participant_id(), hidden=hidden)
             db.add(contribution)
-            db.flush()
+            _took_part(db, w.id, activity, who)
             return contribution
 
         # A name stored on a card of an anonymous activity must still never be shown.
@@ -109,7 +124,7 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
         def story(headline: str, sharing: str, consent: str, quote: str | None,
                   hidden: bool = False) -> Story:
             row = Story(workshop_id=w.id, activity_key="best-of-us-interview",
-                        recorder_id=named, teller_id=teller, headline=headline,
+                        headline=headline,
                         notes="NOTES-NEVER-SHOWN", quote=quote, quote_consent=consent,
                         sharing=sharing, hidden=hidden)
             db.add(row)
@@ -150,10 +165,8 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
                     PairMember(group_id=group.id, participant_id=teller, position=1)])
 
         for voter in (named, anonymous, teller):
-            db.add(Vote(workshop_id=w.id, activity_key="team-dream", participant_id=voter,
-                        target_type="contribution", target_id=dream_top.id))
-        db.add(Vote(workshop_id=w.id, activity_key="team-dream", participant_id=chinese,
-                    target_type="contribution", target_id=dream_next.id))
+            _vote(db, w.id, "team-dream", voter, "contribution", dream_top.id)
+        _vote(db, w.id, "team-dream", chinese, "contribution", dream_next.id)
         # The facilitator showed the room both votes' dots, so the report may show them too.
         db.add_all([ActivityState(workshop_id=w.id, activity_key=key, revealed=True)
                     for key in ("team-dream", "possibility-statements")])
@@ -164,19 +177,17 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
         db.flush()
         proposition = Proposition(
             workshop_id=w.id, activity_key="possibility-statements", design_area_id=area.id,
-            theme_id=welcome_theme.id, story_id=report_story.id, participant_id=anonymous,
+            theme_id=welcome_theme.id, story_id=report_story.id,
             text="We welcome every new colleague with a buddy on their first shift")
         hidden_proposition = Proposition(
             workshop_id=w.id, activity_key="possibility-statements", design_area_id=area.id,
             text="HIDDEN-PROPOSITION", hidden=True)
         db.add_all([proposition, hidden_proposition])
-        db.flush()
+        _took_part(db, w.id, "possibility-statements", anonymous)
         db.add(PropositionRevision(proposition_id=proposition.id, version=1,
                                    text="We welcome new colleagues"))
         for voter in (named, teller):
-            db.add(Vote(workshop_id=w.id, activity_key="possibility-statements",
-                        participant_id=voter, target_type="proposition",
-                        target_id=proposition.id))
+            _vote(db, w.id, "possibility-statements", voter, "proposition", proposition.id)
 
         db.add_all([
             Commitment(workshop_id=w.id, activity_key="our-commitments", kind="personal",
@@ -205,7 +216,8 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
         for who, answers, word in [(named, (5, 4, 5, 4), "Hopeful"),
                                    (anonymous, (4, 4, 3, 5), "hopeful"),
                                    (teller, (5, 5, 5, 5), "Diolch")]:
-            db.add(PulseResponse(workshop_id=w.id, activity_key="check-out", participant_id=who,
+            _took_part(db, w.id, "check-out", who)
+            db.add(PulseResponse(workshop_id=w.id, activity_key="check-out",
                                  answer_1=answers[0], answer_2=answers[1], answer_3=answers[2],
                                  answer_4=answers[3], word=word))
         # The facilitator showed the room its check-out, so the report may show it too.
@@ -281,7 +293,6 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
                 hidden=rng.random() < 0.02))
         db.add_all(cards)
         stories = [Story(workshop_id=w.id, activity_key="best-of-us-interview",
-                         recorder_id=people[n], teller_id=people[(n + 1) % participants],
                          headline=_sentence(rng, 5, 11), notes=_sentence(rng), quote=_sentence(rng),
                          quote_consent=rng.choice(["given", "given", "declined", "none"]),
                          sharing=rng.choice(["report", "report", "room", "pair"]))
@@ -299,8 +310,7 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
         dreams = [c for c in cards if c.activity_key == "team-dream"]
         for voter in people:
             for target in rng.sample(dreams, 3):
-                db.add(Vote(workshop_id=w.id, activity_key="team-dream", participant_id=voter,
-                            target_type="contribution", target_id=target.id))
+                _vote(db, w.id, "team-dream", voter, "contribution", target.id)
         areas = [DesignArea(workshop_id=w.id, activity_key="possibility-statements", name=name,
                             position=n)
                  for n, name in enumerate(plan.activity("possibility-statements").design_areas)]
@@ -308,14 +318,15 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
         db.flush()
         propositions = [Proposition(workshop_id=w.id, activity_key="possibility-statements",
                                     design_area_id=areas[n % len(areas)].id,
-                                    theme_id=themes[n % 8].id, text="We " + _sentence(rng).lower(),
-                                    participant_id=rng.choice(people)) for n in range(24)]
+                                    theme_id=themes[n % 8].id, text="We " + _sentence(rng).lower())
+                        for n in range(24)]
         db.add_all(propositions)
+        for _statement in propositions:
+            _took_part(db, w.id, "possibility-statements", rng.choice(people))
         db.flush()
         for voter in people:
             for target in rng.sample(propositions, 3):
-                db.add(Vote(workshop_id=w.id, activity_key="possibility-statements",
-                            participant_id=voter, target_type="proposition", target_id=target.id))
+                _vote(db, w.id, "possibility-statements", voter, "proposition", target.id)
         start = date(2026, 5, 1)
         for n, person in enumerate(people):
             db.add(Commitment(
@@ -334,7 +345,8 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
             db.add(ActionTeamMember(team_id=teams[n % 6].id, participant_id=person,
                                     display_name=rng.choice([None, f"Person {n}"])))
         for person in people[: participants - 5]:
-            db.add(PulseResponse(workshop_id=w.id, activity_key="check-out", participant_id=person,
+            _took_part(db, w.id, "check-out", person)
+            db.add(PulseResponse(workshop_id=w.id, activity_key="check-out",
                                  answer_1=rng.randint(3, 5), answer_2=rng.randint(2, 5),
                                  answer_3=rng.randint(3, 5), answer_4=rng.randint(1, 5),
                                  word=rng.choice(["hopeful", "tired", "proud", "calm", "Diolch"])))

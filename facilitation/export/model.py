@@ -37,6 +37,8 @@ from ..store.models import (
     Contribution,
     DesignArea,
     ItemTheme,
+    PairGroup,
+    PairMember,
     Participant,
     Proposition,
     PulseResponse,
@@ -46,6 +48,7 @@ from ..store.models import (
     Vote,
     Workshop,
 )
+from ..store.models import Participation as ParticipationRow
 
 AUDIENCES = ("full", "public")
 _STORY_SHARING = {"full": {"room", "report"}, "public": {"report"}}
@@ -318,25 +321,25 @@ class _Builder:
         return activity.phase if activity else default
 
     def _participation(self) -> Participation:
-        """How many different people did anything in each phase (counts only, never who).
-        A card the facilitator hid still counts: its writer took part."""
+        """How many different people did anything in each phase (counts only, never who):
+        what each person holds in each activity (never which rows), who was paired for the
+        interviews, who made a commitment or joined a team. A card the facilitator hid
+        still counts: its writer took part."""
         people: dict[str, set[str]] = defaultdict(set)
 
         def add(phase: str, *participant_ids: str | None) -> None:
             people[phase].update(p for p in participant_ids if p)
 
-        for c in self.contributions:
-            add(c.phase, c.participant_id)
-        for s in self.stories:
-            add(self._phase_of(s.activity_key, "discover"), s.recorder_id, s.teller_id)
-        for v in self.votes:
-            add(self._phase_of(v.activity_key, "dream"), v.participant_id)
-        for p in self.propositions:
-            add(self._phase_of(p.activity_key, "design"), p.participant_id)
+        for row in self.db.scalars(select(ParticipationRow).where(
+                ParticipationRow.workshop_id == self.workshop.id, ParticipationRow.items > 0)):
+            add(self._phase_of(row.activity_key, "discover"), row.participant_id)
+        for activity_key, participant_id in self.db.execute(
+                select(PairGroup.activity_key, PairMember.participant_id)
+                .join(PairMember, PairMember.group_id == PairGroup.id)
+                .where(PairGroup.workshop_id == self.workshop.id)):
+            add(self._phase_of(activity_key, "discover"), participant_id)
         for c in self.commitments:
             add(self._phase_of(c.activity_key, "deliver"), c.participant_id)
-        for r in self._all(PulseResponse, self.workshop.id):
-            add(self._phase_of(r.activity_key, "deliver"), r.participant_id)
         team_ids = [team.id for team in self._all(ActionTeam, self.workshop.id)]
         for m in self.db.scalars(select(ActionTeamMember).where(
                 ActionTeamMember.team_id.in_(team_ids))):

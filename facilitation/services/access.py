@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Forbidden
 
@@ -25,6 +25,8 @@ class Actor:
     workshop_id: int
     role: str  # "facilitator", "participant" or "stranger"
     participant_id: str | None = None
+    # The phone's own secret for its anonymous rows (services.authorship); never stored.
+    author_key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_facilitator(self) -> bool:

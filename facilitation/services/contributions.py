@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from .. import cycle, kinds
 from ..store import Contribution, Workshop
 from ..translation import N_
-from . import Runtime, seating
+from . import Runtime, authorship, seating
 from .access import Actor, require_member
 from .errors import Conflict, NotFound
 from .once import author_name, client_id_of, refuse_if_locked, store_once
@@ -48,10 +48,11 @@ def contribute(rt: Runtime, actor: Actor, activity_key: object, text: object,
             workshop_id=workshop.id,
             participant_id=None if activity.anonymous else actor.participant_id,
             phase=workshop.phase, activity_key=activity.key, body=body,
-            author_name=author_name(db, activity, actor), client_id=client_id, hidden=False,
-            table_label=seating.table_in(db, actor.participant_id)
-            if seating.seated_now(db, workshop) else None)
+            author_name=author_name(db, activity, actor), client_id=client_id,
+            owner_tag=authorship.seal(actor.author_key), hidden=False,
+            table_label=seating.wall_of(db, workshop, actor.participant_id))
         db.add(contribution)
+        authorship.count(db, workshop.id, activity.key, actor.participant_id, +1)
         return contribution
 
     contribution, created = store_once(rt, actor, Contribution, client_id, write)

@@ -335,7 +335,9 @@ def _commitments_for_the_facilitator(db: Session, room: Any) -> dict[str, Any]:
 
 
 @parts.mine(kinds.COMMITMENTS)
-def _my_commitments_and_teams(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+def _my_commitments_and_teams(db: Session, room: Any, me: Actor) -> dict[str, Any]:
+    """Commitments and teams are named by nature (an owner, a team list), so found by id."""
+    participant_id = me.participant_id or ""
     person = db.get(Participant, participant_id)
     return {"my_commitments": my_commitments(db, room.workshop.id, participant_id),
             "my_teams": my_teams(db, room.workshop.id, participant_id),

@@ -29,7 +29,7 @@ from ..store.models import (
     utcnow,
 )
 from ..translation import N_, Term
-from . import Runtime, parts
+from . import Runtime, authorship, parts
 from .access import Actor, require_facilitator, require_member
 from .errors import Conflict, Invalid, NotFound
 from .numbers import record_id, whole_number
@@ -233,10 +233,12 @@ def add_proposition(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> Pr
             workshop_id=workshop.id, activity_key=activity.key, design_area_id=area.id,
             theme_id=_optional_link(db, workshop.id, Theme, form.get("theme"), "theme"),
             story_id=_optional_link(db, workshop.id, Story, form.get("story"), "story"),
-            text=text, version=1, participant_id=actor.participant_id, hidden=False,
-            client_id=client_id)
+            text=text, version=1,
+            participant_id=None if activity.anonymous else actor.participant_id,
+            owner_tag=authorship.seal(actor.author_key), hidden=False, client_id=client_id)
         db.add(proposition)
         db.flush()
+        authorship.count(db, workshop.id, activity.key, actor.participant_id, +1)
         db.add(PropositionRevision(proposition_id=proposition.id, version=1, text=text))
         return proposition
 
@@ -339,9 +341,7 @@ def _statements_in_room(db: Session, workshop: Workshop, plan: Plan, activity: A
                         settings: ActivityState | None) -> dict[str, Any]:
     """The Design board; what counts is how many people wrote a statement."""
     return {"design": design_board(db, workshop, plan, activity, settings),
-            "counted": db.scalar(select(func.count(func.distinct(Proposition.participant_id)))
-                                 .where(Proposition.workshop_id == workshop.id,
-                                        Proposition.activity_key == activity.key)) or 0}
+            "counted": authorship.people(db, workshop.id, activity.key)}
 
 
 @parts.facilitator(kinds.PROPOSITIONS)
@@ -361,11 +361,12 @@ def _statements_for_the_facilitator(db: Session, room: Any) -> dict[str, Any]:
 
 
 @parts.mine(kinds.PROPOSITIONS)
-def _my_dots_on_statements(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+def _my_dots_on_statements(db: Session, room: Any, me: Actor) -> dict[str, Any]:
     """My dots, and which statements are mine (marked "yours" only on my screen)."""
     workshop_id, activity = room.workshop.id, room.activity
-    own = db.scalars(select(Proposition.id).where(
-        Proposition.workshop_id == workshop_id, Proposition.participant_id == participant_id))
+    rows = db.execute(select(Proposition.id, Proposition.owner_tag).where(
+        Proposition.workshop_id == workshop_id))
     settings = db.get(ActivityState, (workshop_id, activity.key))
-    return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
-            "mine": frozenset(f"proposition:{item}" for item in own)}
+    return {"ballot": ballot(db, workshop_id, activity, me, settings),
+            "mine": frozenset(f"proposition:{row.id}" for row in authorship.own(
+                rows, me.author_key))}

@@ -20,7 +20,7 @@ from ..plans import Activity
 from ..store import Contribution, Workshop
 from ..store.models import ActivityState, ItemTheme, Theme
 from ..translation import N_, month_year
-from . import Runtime, parts
+from . import Runtime, authorship, parts
 from .access import Actor, require_member
 from .errors import Invalid, NotFound
 from .numbers import whole_number
@@ -135,11 +135,13 @@ def add_dream(rt: Runtime, actor: Actor, text: object, themes: Sequence[object],
             locked=N_("The facilitator has closed this activity for new dreams. Your text is "
                       "still in the box."))
         linked = theme_ids(db, workshop.id, themes)
-        dream = Contribution(workshop_id=workshop.id, participant_id=actor.participant_id,
+        dream = Contribution(workshop_id=workshop.id,
+                             participant_id=None if activity.anonymous else actor.participant_id,
                              phase=workshop.phase, activity_key=activity.key, body=body,
                              author_name=author_name(db, activity, actor), client_id=client_id,
-                             hidden=False)
+                             owner_tag=authorship.seal(actor.author_key), hidden=False)
         db.add(dream)
+        authorship.count(db, workshop.id, activity.key, actor.participant_id, +1)
         db.flush()
         for theme_id in linked:
             db.add(ItemTheme(item_type="contribution", item_id=dream.id, theme_id=theme_id))
@@ -158,12 +160,12 @@ def _dreams_in_room(db: Session, workshop: Workshop, _plan: object, activity: Ac
 
 
 @parts.mine(kinds.DREAMS)
-def _my_dots_on_dreams(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
+def _my_dots_on_dreams(db: Session, room: Any, me: Actor) -> dict[str, Any]:
     """My dots, and which dreams are mine (marked "yours" only on my screen)."""
     workshop_id, activity = room.workshop.id, room.activity
-    own = db.scalars(select(Contribution.id).where(
-        Contribution.workshop_id == workshop_id, Contribution.activity_key == activity.key,
-        Contribution.participant_id == participant_id))
+    rows = db.execute(select(Contribution.id, Contribution.owner_tag).where(
+        Contribution.workshop_id == workshop_id, Contribution.activity_key == activity.key))
     settings = db.get(ActivityState, (workshop_id, activity.key))
-    return {"ballot": ballot(db, workshop_id, activity, participant_id, settings),
-            "mine": frozenset(f"contribution:{item}" for item in own)}
+    return {"ballot": ballot(db, workshop_id, activity, me, settings),
+            "mine": frozenset(f"contribution:{row.id}" for row in authorship.own(
+                rows, me.author_key))}

@@ -45,5 +45,6 @@ def facilitator(*kinds: Kind) -> Callable[[R], R]:
 
 
 def mine(*kinds: Kind) -> Callable[[R], R]:
-    """Register ``reader(db, room, participant_id)`` for a participant's own view."""
+    """Register ``reader(db, room, me)`` for a participant's own view; ``me`` is their Actor,
+    whose author key finds their anonymous rows (services.authorship)."""
     return _register(MINE, kinds)

@@ -23,16 +23,16 @@ from ..plans import Activity
 from ..store import Workshop
 from ..store.models import ActivityState, PulseResponse
 from ..translation import N_
-from . import Runtime, parts
+from . import Runtime, authorship, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .numbers import whole_number
+from .numbers import FEWEST, whole_number
 from .text import clean
 
 SCALE = (1, 2, 3, 4, 5)
 SCALE_WORDS = {1: N_("Not at all"), 2: N_("A little"), 3: N_("Somewhat"), 4: N_("Mostly"),
                5: N_("Very much")}
-MIN_RESPONSES = 3
+MIN_RESPONSES = FEWEST
 MAX_WORD_WORDS = 3
 
 
@@ -105,7 +105,8 @@ def _answers(form: Mapping[str, object], questions: tuple[str, ...]) -> list[int
 
 
 def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseResponse:
-    """Save (or replace) this person's check-out answers."""
+    """Save (or replace) this person's check-out answers: one answer each (counted in
+    Participation), the row sealed so only their phone finds it again."""
     require_member(actor)
     if not actor.is_participant:
         raise Forbidden("The check-out is for participants.")
@@ -116,31 +117,7 @@ def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseRespon
     for attempt in range(2):
         try:
             with rt.store.transaction() as db:
-                workshop = db.get(Workshop, actor.workshop_id)
-                if workshop is None:
-                    raise NotFound("This workshop no longer exists.")
-                activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
-                if (activity is None or kinds.of(activity) is not kinds.PULSE
-                        or not cycle.phase(workshop.phase).open_for_contributions):
-                    raise Conflict("The check-out is not open right now.")
-                settings = db.get(ActivityState, (workshop.id, activity.key))
-                if settings is not None and settings.locked:
-                    raise Conflict("The facilitator has closed the check-out.")
-                if settings is not None and settings.revealed:
-                    # A change after the reveal would show one person's answers as a diff.
-                    raise Conflict("The results are showing, so the check-out has closed.")
-                answers = _answers(form, activity.pulse_questions)
-                response = db.scalar(select(PulseResponse).where(
-                    PulseResponse.workshop_id == workshop.id,
-                    PulseResponse.activity_key == activity.key,
-                    PulseResponse.participant_id == actor.participant_id))
-                if response is None:
-                    response = PulseResponse(workshop_id=workshop.id, activity_key=activity.key,
-                                             participant_id=actor.participant_id)
-                    db.add(response)
-                for index, value in enumerate(answers, start=1):
-                    setattr(response, f"answer_{index}", value)
-                response.word = word
+                response = _answer(db, rt, actor, form, word)
             break
         except IntegrityError:
             # Two tabs answered at the same moment: the second becomes an update.
@@ -150,11 +127,42 @@ def answer(rt: Runtime, actor: Actor, form: Mapping[str, object]) -> PulseRespon
     return response
 
 
-def my_response(db: Session, workshop_id: int, key: str,
-                participant_id: str) -> PulseResponse | None:
-    return db.scalar(select(PulseResponse).where(
-        PulseResponse.workshop_id == workshop_id, PulseResponse.activity_key == key,
-        PulseResponse.participant_id == participant_id))
+def _answer(db: Session, rt: Runtime, actor: Actor, form: Mapping[str, object],
+            word: str) -> PulseResponse:
+    workshop = db.get(Workshop, actor.workshop_id)
+    if workshop is None:
+        raise NotFound("This workshop no longer exists.")
+    activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
+    if (activity is None or kinds.of(activity) is not kinds.PULSE
+            or not cycle.phase(workshop.phase).open_for_contributions):
+        raise Conflict("The check-out is not open right now.")
+    settings = db.get(ActivityState, (workshop.id, activity.key))
+    if settings is not None and settings.locked:
+        raise Conflict("The facilitator has closed the check-out.")
+    if settings is not None and settings.revealed:
+        # A change after the reveal would show one person's answers as a diff.
+        raise Conflict("The results are showing, so the check-out has closed.")
+    answers = _answers(form, activity.pulse_questions)
+    response = my_response(db, workshop.id, activity.key, actor)
+    if response is None:
+        if authorship.held(db, workshop.id, activity.key, actor.participant_id):
+            raise Conflict("You have already answered the check-out on another phone or "
+                           "browser; only that one can change the answers.")
+        response = PulseResponse(workshop_id=workshop.id, activity_key=activity.key,
+                                 owner_tag=authorship.seal(actor.author_key))
+        authorship.count(db, workshop.id, activity.key, actor.participant_id, +1)
+        db.add(response)
+    for index, value in enumerate(answers, start=1):
+        setattr(response, f"answer_{index}", value)
+    response.word = word
+    return response
+
+
+def my_response(db: Session, workshop_id: int, key: str, me: Actor) -> PulseResponse | None:
+    """My check-out answers, found with my phone's key."""
+    return next(iter(authorship.own(db.scalars(select(PulseResponse).where(
+        PulseResponse.workshop_id == workshop_id, PulseResponse.activity_key == key)),
+        me.author_key)), None)
 
 
 @parts.room(kinds.PULSE)
@@ -166,5 +174,5 @@ def _check_out_in_room(db: Session, workshop: Workshop, _plan: object, activity:
 
 
 @parts.mine(kinds.PULSE)
-def _my_check_out(db: Session, room: Any, participant_id: str) -> dict[str, Any]:
-    return {"my_pulse": my_response(db, room.workshop.id, room.activity.key, participant_id)}
+def _my_check_out(db: Session, room: Any, me: Actor) -> dict[str, Any]:
+    return {"my_pulse": my_response(db, room.workshop.id, room.activity.key, me)}

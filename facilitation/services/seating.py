@@ -20,6 +20,7 @@ from ..store import Contribution, Participant, Workshop
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
+from .numbers import FEWEST
 
 TABLE_SIZE = 8
 AUTO_FROM = 40  # five tables' worth: beyond this one shared wall stops being readable
@@ -101,6 +102,18 @@ def table_in(db: Session, participant_id: str | None) -> str | None:
     if not participant_id:
         return None
     return db.scalar(select(Participant.table_label).where(Participant.id == participant_id))
+
+
+def wall_of(db: Session, workshop: Workshop, participant_id: str | None) -> str | None:
+    """The table wall a new card goes on: its writer's table while the room sits at tables
+    and that table seats at least ``FEWEST`` people; otherwise the whole room's wall, so a
+    table of one or two never shows cards that can only be theirs."""
+    table = table_in(db, participant_id)
+    if table is None or not seated_now(db, workshop):
+        return None
+    seated = db.scalar(select(func.count()).select_from(Participant).where(
+        Participant.workshop_id == workshop.id, Participant.table_label == table)) or 0
+    return table if seated >= FEWEST else None
 
 
 def wall_cards(workshop_id: int, activity_key: str) -> Select[tuple[Contribution]]:

@@ -20,7 +20,8 @@ from .. import cycle, kinds
 from ..plans import Activity, Plan
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Commitment, Proposition, PulseResponse, Story
-from . import Runtime, parts, seating, suggest  # noqa: F401
+from . import Runtime, authorship, parts, seating, stories, suggest  # noqa: F401
+from .access import Actor
 from .activities import Timer, timer_of
 from .deliver import DeliverBoard
 from .design import DesignBoard
@@ -224,9 +225,7 @@ def _read_activity(db: Session, workshop: Workshop, plan: Plan, activity: Activi
                    table: str | None) -> _ActivityReading:
     reading = _ActivityReading()
     reading.contributions, reading.cards = _wall(db, workshop.id, activity.key, wall, table)
-    reading.contributed = db.scalar(
-        select(func.count(func.distinct(Contribution.participant_id)))
-        .where(*_visible_cards(workshop.id, activity.key))) or 0
+    reading.contributed = authorship.people(db, workshop.id, activity.key)
     settings = _settings(db, workshop.id, activity.key)
     reading.timer = timer_of(settings, activity.minutes)
     reading.locked = bool(settings and settings.locked)
@@ -326,6 +325,8 @@ class MyView:
     participant_id: str
     pair: MyPair | None = None
     my_stories: list[StoryView] = field(default_factory=list)
+    # The story I am writing down in my current pair, if I started it.
+    my_story: Story | None = None
     quotes_to_answer: list[Story] = field(default_factory=list)
     ballot: Ballot | None = None
     # Refs ("contribution:3", "proposition:5") of what I wrote, marked "yours" only for me.
@@ -335,17 +336,17 @@ class MyView:
     my_pulse: PulseResponse | None = None
     my_name: str | None = None
 
-    def story_about(self, teller_id: str | None) -> Story | None:
-        """The story I am capturing about ``teller_id``, if I started one."""
-        return next((v.story for v in self.my_stories
-                     if v.story.recorder_id == self.participant_id
-                     and v.story.teller_id == teller_id), None)
 
-
-def my_view(rt: Runtime, workshop_id: int, participant_id: str) -> MyView:
-    """One participant's view: the room as their table sees it, and their own part."""
+def my_view(rt: Runtime, me: Actor) -> MyView:
+    """One participant's view: the room as their table sees it, and their own part (found
+    with their phone's author key, services.authorship)."""
+    participant_id = me.participant_id or ""
     with rt.store.reading() as db:
         person = db.get(Participant, participant_id)
-        room = load_room(db, rt, workshop_id, SEAT, person.table_label if person else None)
+        room = load_room(db, rt, me.workshop_id, SEAT, person.table_label if person else None)
+    kind = kinds.of(room.activity)
+    if kind is not None and kind.interviews:
+        stories.claim_told(rt, me)
+    with rt.store.reading() as db:
         reader = parts.MINE.get(room.kind) if room.activity is not None else None
-        return MyView(room, participant_id, **(reader(db, room, participant_id) if reader else {}))
+        return MyView(room, participant_id, **(reader(db, room, me) if reader else {}))

@@ -1,9 +1,10 @@
 """Dot voting on dreams and propositions: a budget of dots per person, totals hidden until the
 facilitator reveals them, so nobody follows the crowd.
 
-One Vote row is one dot. A person may put several dots on the same item and take dots back
-while voting is open. Totals are only ever computed when the activity is revealed, so no view
-can leak them before.
+One Vote row is one dot, sealed by its voter (services.authorship): no row says whose it
+is; how many dots a person has spent is counted apart. A person may put several dots on the
+same item and take dots back while voting is open. Totals are only ever computed when the
+activity is revealed, so no view can leak them before.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarResult, delete, func, select
+from sqlalchemy import ScalarResult, delete, select
 from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
@@ -19,7 +20,7 @@ from ..plans import Activity
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Proposition, Vote
 from ..translation import translate
-from . import Runtime
+from . import Runtime, authorship
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -52,14 +53,17 @@ def visible_targets(db: Session, workshop_id: int, activity: Activity) -> set[in
         Proposition.workshop_id == workshop_id, Proposition.hidden.is_(False))))
 
 
-def _votes(db: Session, workshop_id: int, activity: Activity,
-           participant_id: str | None = None) -> ScalarResult[int]:
-    query = select(Vote.target_id).where(
+def _votes(db: Session, workshop_id: int, activity: Activity) -> ScalarResult[int]:
+    return db.scalars(select(Vote.target_id).where(
         Vote.workshop_id == workshop_id, Vote.activity_key == activity.key,
-        Vote.target_type == _target_type(activity))
-    if participant_id is not None:
-        query = query.where(Vote.participant_id == participant_id)
-    return db.scalars(query)
+        Vote.target_type == _target_type(activity)))
+
+
+def _my_dots(db: Session, workshop_id: int, activity: Activity, me: Actor) -> list[Vote]:
+    """My dots in this vote, found with my phone's key: no row says whose a dot is."""
+    return authorship.own(db.scalars(select(Vote).where(
+        Vote.workshop_id == workshop_id, Vote.activity_key == activity.key,
+        Vote.target_type == _target_type(activity))), me.author_key)
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,11 @@ class Ballot:
         return max(0, self.limit - self.used)
 
 
-def ballot(db: Session, workshop_id: int, activity: Activity, participant_id: str,
+def ballot(db: Session, workshop_id: int, activity: Activity, me: Actor,
            settings: ActivityState | None) -> Ballot:
     targets = visible_targets(db, workshop_id, activity)
-    mine = Counter(t for t in _votes(db, workshop_id, activity, participant_id) if t in targets)
+    mine = Counter(dot.target_id for dot in _my_dots(db, workshop_id, activity, me)
+                   if dot.target_id in targets)
     reason = None
     if settings is not None and settings.revealed:
         reason = translate("The results are showing, so voting has closed.")
@@ -102,8 +107,7 @@ def tallies(db: Session, workshop_id: int, activity: Activity,
 
 def voters(db: Session, workshop_id: int, activity: Activity) -> int:
     """How many people have placed at least one dot: progress, not results."""
-    return db.scalar(select(func.count(func.distinct(Vote.participant_id))).where(
-        Vote.workshop_id == workshop_id, Vote.activity_key == activity.key)) or 0
+    return authorship.people(db, workshop_id, activity.key, authorship.DOTS)
 
 
 def _open_activity(db: Session, rt: Runtime, actor: Actor) -> tuple[Activity, ActivityState | None]:
@@ -130,6 +134,8 @@ def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
     require_member(actor)
     if not actor.is_participant:
         raise Forbidden("Only participants vote; the facilitator's job is to reveal the results.")
+    if not actor.author_key:
+        raise Conflict("Please reload this page, then place your dot again.")
     with rt.store.transaction() as db:
         # On PostgreSQL this row lock serialises one person's clicks; on SQLite the insert
         # below takes the write lock before the budget is counted.
@@ -142,14 +148,19 @@ def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         target = _target(ref, activity)
         if target not in visible_targets(db, actor.workshop_id, activity):
             raise NotFound("That item is no longer on the list.")
+        # Counting first takes the write lock (a row lock on PostgreSQL) before the budget is
+        # read, so two tabs clicking at once cannot both spend the last dot.
+        authorship.count(db, actor.workshop_id, activity.key, actor.participant_id, +1,
+                          authorship.DOTS)
+        if ballot(db, actor.workshop_id, activity, actor, settings).left < 1:
+            raise Invalid("You have used all %(limit)s of your dots. Take a dot back from "
+                          "another one first if you want to move it here.",
+                          limit=dots_per_person(activity, settings))
         db.add(Vote(workshop_id=actor.workshop_id, activity_key=activity.key,
-                    participant_id=actor.participant_id,
+                    owner_tag=authorship.seal(actor.author_key),
                     target_type=_target_type(activity), target_id=target))
         db.flush()
-        mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
-        if mine.used > mine.limit:
-            raise Invalid("You have used all %(limit)s of your dots. Take a dot back from "
-                          "another one first if you want to move it here.", limit=mine.limit)
+        mine = ballot(db, actor.workshop_id, activity, actor, settings)
     rt.broadcaster.votes_changed(actor.workshop_id, actor.participant_id)
     return mine
 
@@ -164,14 +175,14 @@ def take_back_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         if settings is not None and settings.revealed:
             raise Conflict("The results are showing, so voting has closed.")
         target = _target(ref, activity)
-        dot = db.scalar(select(Vote.id).where(
-            Vote.workshop_id == actor.workshop_id, Vote.activity_key == activity.key,
-            Vote.participant_id == actor.participant_id,
-            Vote.target_type == _target_type(activity), Vote.target_id == target).limit(1))
+        dot = next((d for d in _my_dots(db, actor.workshop_id, activity, actor)
+                    if d.target_id == target), None)
         if dot is None:
             raise Conflict("You have no dot on that one to take back.")
-        db.execute(delete(Vote).where(Vote.id == dot))
-        mine = ballot(db, actor.workshop_id, activity, actor.participant_id, settings)
+        db.execute(delete(Vote).where(Vote.id == dot.id))
+        authorship.count(db, actor.workshop_id, activity.key, actor.participant_id, -1,
+                          authorship.DOTS)
+        mine = ballot(db, actor.workshop_id, activity, actor, settings)
     rt.broadcaster.votes_changed(actor.workshop_id, actor.participant_id)
     return mine
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .. import cycle
 from ..store import Participant, Workshop
-from . import Runtime, seating
+from . import Runtime, seating, stories
 from .access import (
     Actor,
     hash_key,
@@ -97,6 +97,7 @@ def move(rt: Runtime, actor: Actor, direction: str) -> str:
         workshop.phase = target
         workshop.activity_key = first.key if first else None
         workshop.version += 1
+        stories.forget_unclaimed(db, workshop.id)
     rt.broadcaster.workshop_changed(actor.workshop_id)
     return target
 
@@ -109,6 +110,8 @@ def choose_activity(rt: Runtime, actor: Actor, activity_key: str) -> None:
         activity = rt.plan_for(workshop.plan_name).activity(str(activity_key or ""))
         if activity is None or activity.phase != workshop.phase:
             raise Invalid("Choose one of this phase's activities.")
+        if workshop.activity_key != activity.key:
+            stories.forget_unclaimed(db, workshop.id)
         workshop.activity_key = activity.key
         workshop.version += 1
     rt.broadcaster.workshop_changed(actor.workshop_id)

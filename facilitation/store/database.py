@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,11 +58,15 @@ class Store:
             _private(self.engine.url.database)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def migrate(self) -> None:
+    def migrate(self, named_activities: Iterable[tuple[str, str]] = ()) -> None:
         """Bring the schema up to date; safe to run at every start, and at the same moment
-        from several processes sharing a PostgreSQL database (they take turns)."""
+        from several processes sharing a PostgreSQL database (they take turns).
+
+        ``named_activities`` — (plan, activity) pairs whose plan names authors — tells a
+        migration which old rows may keep their author; every other row is anonymous."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["named_activities"] = frozenset(named_activities)
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),

@@ -1,5 +1,6 @@
-"""The tables. Authorship of a contribution is stored only in named activities; in anonymous
-ones the row holds no participant id or name at all (see services.contributions)."""
+"""The tables. Authorship is stored only where it is shown anyway (a named activity, a
+commitment, an action team); anonymous rows hold a seal only the writer's phone can open and
+no participant id or name at all (see services.authorship)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,8 @@ class Contribution(Base):
     body: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(String(64))
+    # The writer's seal (services.authorship): lets their phone, and nothing else, find it.
+    owner_tag: Mapped[str | None] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     # The table it was written at, so a seated room's table walls need no author, even for an
     # anonymous card; None (the facilitator's, or written before tables) belongs to every table.
@@ -132,7 +135,11 @@ class PairMember(Base):
 
 
 class Story(Base):
-    """An interview story, captured by the interviewer about their partner."""
+    """An interview story, captured by the interviewer about their partner.
+
+    Neither person is stored: the interviewer's and the teller's seals let each phone find
+    it. Until the teller's phone has sealed it, the pair group and the teller's place in it
+    stand in for the teller (services.authorship)."""
 
     __tablename__ = "stories"
 
@@ -141,10 +148,9 @@ class Story(Base):
                                              index=True)
     activity_key: Mapped[str] = mapped_column(String(40))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("pair_groups.id", ondelete="SET NULL"))
-    recorder_id: Mapped[str | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="SET NULL"))
-    teller_id: Mapped[str | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="SET NULL"))
+    teller_position: Mapped[int | None] = mapped_column(Integer)
+    recorder_tag: Mapped[str | None] = mapped_column(String(64), index=True)
+    teller_tag: Mapped[str | None] = mapped_column(String(64), index=True)
     headline: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     enablers: Mapped[str | None] = mapped_column(Text)
@@ -221,7 +227,8 @@ class ItemTheme(Base):
 
 
 class Vote(Base):
-    """One dot. Totals stay hidden until the facilitator reveals them."""
+    """One dot, sealed by its voter. Totals stay hidden until the facilitator reveals them;
+    how many dots each person has spent is in Participation."""
 
     __tablename__ = "votes"
 
@@ -229,7 +236,7 @@ class Vote(Base):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
                                              index=True)
     activity_key: Mapped[str] = mapped_column(String(40))
-    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    owner_tag: Mapped[str | None] = mapped_column(String(64))
     target_type: Mapped[str] = mapped_column(String(12))
     target_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -261,8 +268,10 @@ class Proposition(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Only in a named activity, where the name is shown anyway.
     participant_id: Mapped[str | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"))
+    owner_tag: Mapped[str | None] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -331,21 +340,38 @@ class ActionTeamMember(Base):
 
 
 class PulseResponse(Base):
-    """The check-out: four answers from 1 to 5 and one word, once per person."""
+    """The check-out: four answers from 1 to 5 and one word, once per person (counted in
+    Participation; the row itself is sealed, not named)."""
 
     __tablename__ = "pulse_responses"
-    __table_args__ = (UniqueConstraint("workshop_id", "activity_key", "participant_id",
-                                       name="uq_pulse_once"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
                                              index=True)
     activity_key: Mapped[str] = mapped_column(String(40))
-    participant_id: Mapped[str | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="SET NULL"))
+    owner_tag: Mapped[str | None] = mapped_column(String(64))
     answer_1: Mapped[int] = mapped_column(Integer)
     answer_2: Mapped[int] = mapped_column(Integer)
     answer_3: Mapped[int] = mapped_column(Integer)
     answer_4: Mapped[int] = mapped_column(Integer)
     word: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Participation(Base):
+    """How many items (or dots) one person has in one activity — never which ones.
+
+    Stored in key order, not arrival order (no row id on SQLite), so the order of these rows
+    cannot be matched against the order of the anonymous rows they count."""
+
+    __tablename__ = "participation"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    activity_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    # What is counted: "items" written (cards, dreams, statements, a check-out) or "dots".
+    counting: Mapped[str] = mapped_column(String(8), primary_key=True, default="items")
+    items: Mapped[int] = mapped_column(Integer, default=0)

@@ -65,7 +65,7 @@ def panel(workshop: Workshop, actor: Actor, *, message: str | None = None, error
           status: int = 200, template: str = "partials/_my_panel.html",
           **extra: object) -> Answer:
     """The participant's panel (or ballot) after an action, with an optional message."""
-    view = views.my_view(runtime_of(current_app), workshop.id, actor.participant_id)
+    view = views.my_view(runtime_of(current_app), actor)
     context = {"me": view, "state": view.room, "message": message, "error": error, **extra}
     if is_htmx():
         html = render_template(template, oob=True, **context)

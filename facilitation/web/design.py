@@ -40,7 +40,7 @@ def edit(code: str, proposition_id: int) -> ResponseReturnValue:
                            hints=proposition_hints(proposition.text))
     if is_htmx():
         return html
-    return room_page(views.my_view(rt, workshop.id, actor.participant_id),
+    return room_page(views.my_view(rt, actor),
                      editor=Markup(html))
 
 

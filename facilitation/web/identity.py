@@ -1,7 +1,9 @@
 """Who the browser is, from the signed session cookie: facilitator, participant or stranger.
 
 The cookie holds, per workshop code, either the facilitator's key (checked against its hash
-on every use, so a new key locks old sessions out) or a random participant id. A facilitator
+on every use, so a new key locks old sessions out) or a random participant id with the
+phone's author key: the secret that recognises its anonymous rows, kept nowhere else
+(services.authorship). A facilitator
 is signed in for ``FACILITATOR_IDLE`` after their last visit, not the cookie's 14 days: the
 laptop may be shared or left in a seminar room. They can also sign out
 (``sign_out_facilitator``).
@@ -11,11 +13,12 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, session
+from flask import current_app, request, session
 
 from .. import runtime_of
 from ..services import workshops as workshop_service
 from ..services.access import Actor, key_matches
+from ..services.authorship import AUTHOR_KEY_LENGTH, new_author_key
 from ..store import Workshop
 
 # Seconds a facilitator stays signed in after their last page or push, and how stale the
@@ -35,9 +38,11 @@ def remember_facilitator(code: str, key: str) -> None:
     session.permanent = True
 
 
-def remember_participant(code: str, participant_id: str) -> None:
+def remember_participant(code: str, participant_id: str, author_key: str | None = None) -> None:
+    """This browser joined ``code`` as ``participant_id``; with a new author key unless one
+    is given (a test's phone that already wrote something)."""
     entries = dict(_entries())
-    entries[code] = {"p": participant_id}
+    entries[code] = {"p": participant_id, "k": author_key or new_author_key()}
     session["w"] = entries
     session.permanent = True
 
@@ -61,8 +66,24 @@ def actor_for(workshop: Workshop) -> Actor:
     participant_id = entry.get("p")
     if isinstance(participant_id, str) and workshop_service.is_participant(
             runtime_of(current_app), workshop.id, participant_id):
-        return Actor(workshop.id, "participant", participant_id)
+        return Actor(workshop.id, "participant", participant_id, _author_key(workshop.code))
     return Actor(workshop.id, "stranger")
+
+
+def _author_key(code: str) -> str | None:
+    """This phone's author key for ``code``; a cookie from before keys gets one now (over
+    a live connection the cookie cannot change, so it waits for the next page)."""
+    entry = _entries().get(code, {})
+    key = entry.get("k")
+    if isinstance(key, str) and len(key) == AUTHOR_KEY_LENGTH:
+        return key
+    if getattr(request, "sid", None):
+        return None
+    key = new_author_key()
+    entries = dict(_entries())
+    entries[code] = {**entry, "k": key}
+    session["w"] = entries
+    return key
 
 
 def holds(code: str) -> bool:

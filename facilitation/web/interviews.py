@@ -36,7 +36,7 @@ def me(code: str) -> ResponseReturnValue:
     started = time.perf_counter()
     workshop, actor = as_participant(code)
     rt = runtime_of(current_app)
-    view = views.my_view(rt, workshop.id, actor.participant_id)
+    view = views.my_view(rt, actor)
     part = request.args.get("part", "")
     part = part if part in PARTS else WHOLE_PANEL
     html = render_template(PARTS[part], me=view, state=view.room, oob=False)

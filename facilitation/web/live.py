@@ -33,7 +33,7 @@ def state(code: str) -> ResponseReturnValue:
     if actor.is_facilitator:
         view = views.facilitator_view(rt, workshop.id)
         return render_room(view.room, "facilitator") + render_facilitator(view)
-    mine = views.my_view(rt, workshop.id, actor.participant_id)
+    mine = views.my_view(rt, actor)
     html = render_room(mine.room, "participant") + render_template(
         "partials/_my_panel.html", me=mine, state=mine.room, oob=True)
     # Phones told by a beat that they missed a push spread their fetches by this (heartbeat.py).

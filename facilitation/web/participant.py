@@ -11,6 +11,7 @@ from .. import runtime_of
 from ..services import contributions as contribution_service
 from ..services import seating, views
 from ..services import workshops as workshop_service
+from ..services.access import Actor
 from ..services.errors import ServiceError
 from .context import workshop_and_actor
 from .identity import remember_participant
@@ -53,7 +54,7 @@ def room(code: str) -> ResponseReturnValue:
         return redirect(url_for("facilitator.control", code=workshop.code))
     if not actor.is_participant:
         return redirect(url_for("participant.join", code=workshop.code))
-    return _render_room(workshop.id, actor.participant_id)
+    return _render_room(actor)
 
 
 @bp.get("/board")
@@ -82,14 +83,14 @@ def contribute(code: str) -> ResponseReturnValue:
     except ServiceError as exc:
         if not actor.is_participant:
             raise
-        return _render_room(workshop.id, actor.participant_id, error=exc.message,
+        return _render_room(actor, error=exc.message,
                             text=request.form.get("text", ""),
                             client_id=client_id), exc.status
     return redirect(url_for("participant.room", code=workshop.code, sent=client_id))
 
 
-def _render_room(workshop_id: int, participant_id: str, **extra: object) -> ResponseReturnValue:
-    mine = views.my_view(runtime_of(current_app), workshop_id, participant_id)
+def _render_room(actor: Actor, **extra: object) -> ResponseReturnValue:
+    mine = views.my_view(runtime_of(current_app), actor)
     extra.setdefault("client_id", secrets.token_urlsafe(12))
     return render_template("participant/room.html", state=mine.room, me=mine,
                            workshop=mine.room.workshop, sent=request.args.get("sent", ""),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from facilitation.services import Runtime, presence
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
+from facilitation.services.authorship import new_author_key
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Room:
         """Someone joins and their phone connects."""
         pid = workshop_service.join(self.rt, self.workshop_id, name)
         presence.connected(self.rt, pid, +1)
-        actor = Actor(self.workshop_id, "participant", pid)
+        actor = Actor(self.workshop_id, "participant", pid, new_author_key())
         self.people.append(actor)
         return actor
 

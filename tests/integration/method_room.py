@@ -64,7 +64,7 @@ def participant_client(app: Flask, code: str, actor: Actor) -> FlaskClient:
     with app.test_request_context():
         from flask import session
 
-        remember_participant(code, actor.participant_id)
+        remember_participant(code, actor.participant_id, actor.author_key)
         cookie = dict(session)
     client = app.test_client()
     with client.session_transaction() as saved:

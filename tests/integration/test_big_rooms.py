@@ -72,10 +72,14 @@ def test_a_card_keeps_its_table_only_while_the_room_sits_at_tables(tables, app) 
     _facilitator, people = tables
     assert people[16].contribute("arrival-hopes", "Shared in one room")["ok"]
     seat(_facilitator, "tables")
-    assert people[16].contribute("arrival-hopes", "Shared at table three")["ok"]
+    assert people[0].contribute("arrival-hopes", "Shared at table one")["ok"]
+    # Table three seats one person: a card kept at that table could only be theirs, so it
+    # goes on the whole room's wall.
+    assert people[16].contribute("arrival-hopes", "Shared alone at table three")["ok"]
     with runtime_of(app).store.reading() as db:
         labels = dict(db.execute(select(Contribution.body, Contribution.table_label)).all())
-    assert labels == {"Shared in one room": None, "Shared at table three": "3"}
+    assert labels == {"Shared in one room": None, "Shared at table one": "1",
+                      "Shared alone at table three": None}
 
 
 def test_a_seated_room_pushes_cards_to_their_table_and_counts_to_everyone(tables) -> None:
@@ -129,7 +133,8 @@ def test_a_phase_change_sends_each_table_only_its_own_cards(tables) -> None:
     assert facilitator.emit("move", {"direction": "forward"})["ok"]
     for index, person in enumerate(people):
         pushed = person.fragments()
-        expected = 8 if index < 16 else 1
+        # Table three's one person's card is the whole room's (seating.wall_of).
+        expected = 9 if index < 16 else 1
         assert len(CARD.findall(pushed[-1])) == expected
         assert 'data-phase="define"' in pushed[-1]
     plenary = facilitator.fragments()[-1]

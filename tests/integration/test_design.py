@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from facilitation.services import Runtime, activities, design, moderation, views, votes
+from facilitation.services.authorship import new_author_key
 from facilitation.services.design import DesignBoard
 from facilitation.services.errors import Conflict, Forbidden, Invalid, NotFound
 from facilitation.store.models import Proposition, PropositionRevision
@@ -170,7 +171,8 @@ def test_second_round_refines_the_first_rounds_statements(runtime) -> None:
 
     workshop, _key = workshop_service.create(runtime, "one-day")
     f = Actor(workshop.id, "facilitator")
-    person = Actor(workshop.id, "participant", workshop_service.join(runtime, workshop.id))
+    person = Actor(workshop.id, "participant", workshop_service.join(runtime, workshop.id),
+                   new_author_key())
     for _ in range(4):
         workshop_service.move(runtime, f, "forward")
     p = design.add_proposition(runtime, person, {"text": "We huddle at ten", "area": "plan:1",

@@ -9,6 +9,7 @@ from facilitation.config import PROJECT_ROOT
 from facilitation.plans import load_plans
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
+from facilitation.services.authorship import new_author_key
 
 from .method_room import facilitator_client, participant_client
 
@@ -22,7 +23,8 @@ OWN_FORM = {"dreams": 'id="dream-form"', "propositions": 'id="proposition-form"'
 def test_every_activity_of_the_plan_renders_for_everyone(app, runtime, plan_name) -> None:
     workshop, _key = workshop_service.create(runtime, plan_name)
     f = Actor(workshop.id, "facilitator")
-    people = [Actor(workshop.id, "participant", workshop_service.join(runtime, workshop.id, n))
+    people = [Actor(workshop.id, "participant", workshop_service.join(runtime, workshop.id, n),
+                    new_author_key())
               for n in ("Ana", None)]
 
     class Room:  # what facilitator_client needs

@@ -30,19 +30,31 @@ def capture(runtime: Runtime, actor: Actor, headline: str, sharing: str = "room"
                                                "quote": quote, "values": "Kindness"})
 
 
-def teller_of(runtime: Runtime, room: Room, story: Story) -> Actor:
-    return next(a for a in room.people if a.participant_id == story.teller_id)
+def teller_of(runtime: Runtime, room: Room, recorder: Actor) -> Actor:
+    """The person ``recorder`` interviews in their pair."""
+    with runtime.store.reading() as db:
+        mine = pairs.my_pair(db, room.workshop_id, "best-of-us-interview",
+                             recorder.participant_id)
+    return next(a for a in room.people
+                if a.participant_id == mine.partner_to_interview.participant_id)
 
 
 def test_story_goes_to_the_partner_the_recorder_interviews(runtime) -> None:
     room = paired_room(runtime)
     story = capture(runtime, room.people[0], "Ward clerk calmed a frightened family")
-    with runtime.store.reading() as db:
-        mine = pairs.my_pair(db, room.workshop_id, "best-of-us-interview",
-                             room.people[0].participant_id)
-    assert story.teller_id == mine.partner_to_interview.participant_id
+    teller = teller_of(runtime, room, room.people[0])
+    assert [v.story.id for v in views.my_view(runtime, teller).my_stories] == [story.id]
+    others = [a for a in room.people if a not in (teller, room.people[0])]
+    assert all(not views.my_view(runtime, a).my_stories for a in others)
+    recorded = views.my_view(runtime, room.people[0])
+    assert recorded.my_story.id == story.id and recorded.my_stories[0].recorded_by_me
     again = capture(runtime, room.people[0], "Ward clerk calmed a family at midnight")
     assert again.id == story.id  # editing, not a second story
+    # Once the teller's phone has seen it, the story names neither pair nor person.
+    with runtime.store.reading() as db:
+        stored = db.get(Story, story.id)
+    assert stored.group_id is None and stored.teller_position is None
+    assert stored.recorder_tag and stored.teller_tag
 
 
 def test_headline_is_twelve_words_at_most_and_sharing_is_checked(runtime) -> None:
@@ -61,7 +73,8 @@ def test_quote_needs_the_tellers_own_consent(runtime) -> None:
     assert views.room_state(runtime, room.workshop_id).stories[0].quote is None
     with pytest.raises(Forbidden):
         stories.answer_quote(runtime, room.people[0], story.id, True)  # the recorder
-    teller = teller_of(runtime, room, story)
+    teller = teller_of(runtime, room, room.people[0])
+    views.my_view(runtime, teller)  # the teller's phone is asked to show it
     stories.answer_quote(runtime, teller, story.id, True)
     assert views.room_state(runtime, room.workshop_id).stories[0].quote == (
         "I felt I belonged here")

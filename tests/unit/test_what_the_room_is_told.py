@@ -13,6 +13,7 @@ from facilitation.services import Runtime, dreams, moderation, presence, votes
 from facilitation.services import contributions as contribution_service
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
+from facilitation.services.authorship import new_author_key
 from facilitation.services.errors import Conflict
 from facilitation.store import Store
 from tests.fakes import RecordingBroadcaster
@@ -34,7 +35,8 @@ def rt(tmp_path: Path, told: RecordingBroadcaster):
 def open_room(rt: Runtime, people: int = 2) -> tuple[Actor, list[Actor]]:
     workshop, _key = workshop_service.create(rt, "at-our-best-with-each-other")
     facilitator = Actor(workshop.id, "facilitator")
-    joined = [Actor(workshop.id, "participant", workshop_service.join(rt, workshop.id))
+    joined = [Actor(workshop.id, "participant", workshop_service.join(rt, workshop.id),
+                    new_author_key())
               for _ in range(people)]
     workshop_service.move(rt, facilitator, "forward")  # Define, its first wall
     return facilitator, joined
