@@ -25,6 +25,8 @@ class Actor:
     workshop_id: int
     role: str  # "facilitator", "participant" or "stranger"
     participant_id: str | None = None
+    # The browser's long-lived random id (web/sender.py), for the limits only; never stored.
+    device: str | None = None
 
     @property
     def is_facilitator(self) -> bool:
