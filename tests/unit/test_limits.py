@@ -161,3 +161,15 @@ def test_a_redis_that_does_not_answer_lets_people_through_and_says_so(caplog) ->
         limits.check_sharing(Actor(1, "participant", "p-1", device="phone-1"))
     warnings = [r.getMessage() for r in caplog.records if "not being counted" in r.getMessage()]
     assert len(warnings) == 1  # once a minute, not once a request
+
+
+def test_a_limit_setting_is_read_from_the_environment_and_a_wrong_one_refused(
+        monkeypatch) -> None:
+    from facilitation.config import SettingsError, from_environment
+
+    monkeypatch.setenv("APPRECIATE_LIMIT_JOINS_PER_ADDRESS", "1000 per minute")
+    assert Rates.from_settings(from_environment()).joins_per_address == "1000 per minute"
+    monkeypatch.setenv("APPRECIATE_LIMIT_SHARING", "lots")
+    with pytest.raises(SettingsError, match="APPRECIATE_LIMIT_SHARING must be one rate such "
+                                            "as '10 per 30 seconds', not 'lots'"):
+        from_environment()
