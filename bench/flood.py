@@ -79,6 +79,7 @@ from machine import (
     cpu_seconds,
     free_port,
     median_rows,
+    one_address_env,
     peak_rss_mb,
     percentile,
     raise_fd_limit,
@@ -293,7 +294,7 @@ class Run:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--host", HOST, "--port",
                  str(self.port), "--data-dir", str(self.data_dir)],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=one_address_env(),
                 preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if args.split else None)
 
     async def open_room(self) -> None:

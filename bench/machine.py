@@ -15,6 +15,13 @@ from pathlib import Path
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def one_address_env() -> dict[str, str]:
+    """The environment for an app server whose thousands of phones all come from 127.0.0.1:
+    the allowance of joins per address (services/limits.py) is lifted, as for a venue whose
+    whole audience arrives through one address."""
+    return {**os.environ, "APPRECIATE_LIMIT_JOINS_PER_ADDRESS": "1000000 per minute"}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

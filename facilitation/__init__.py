@@ -89,7 +89,7 @@ def _runtime(app: Flask, socketio: SocketIO) -> Runtime:
     runtime = Runtime(store=Store(settings.database_url(app.config)),
                       plans=load_plans(Path(str(app.config["PLANS_DIR"]))),
                       broadcaster=broadcaster,
-                      limits=Limits(**app.config.get("RATE_LIMITS", {})))
+                      limits=Limits.for_app(app.config))
     broadcaster.runtime = runtime
     app.extensions["appreciate"] = runtime
     app.extensions["appreciate_live"] = broadcaster

@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .services.limits import rate
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENVIRONMENT = {
@@ -31,6 +33,12 @@ ENVIRONMENT = {
     "PING_INTERVAL": "APPRECIATE_PING_INTERVAL",
     "PING_TIMEOUT": "APPRECIATE_PING_TIMEOUT",
     "HEARTBEAT_EVERY": "APPRECIATE_HEARTBEAT_EVERY",
+    # Rate limits such as "10 per 30 seconds" (facilitation/services/limits.py has each default).
+    "LIMIT_SHARING": "APPRECIATE_LIMIT_SHARING",
+    "LIMIT_EVENTS": "APPRECIATE_LIMIT_EVENTS",
+    "LIMIT_JOINS_PER_DEVICE": "APPRECIATE_LIMIT_JOINS_PER_DEVICE",
+    "LIMIT_JOINS_PER_ADDRESS": "APPRECIATE_LIMIT_JOINS_PER_ADDRESS",
+    "LIMIT_WRONG_CODES": "APPRECIATE_LIMIT_WRONG_CODES",
 }
 
 # The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
@@ -91,6 +99,8 @@ class SettingsError(ValueError):
 
 
 def _parse(name: str, variable: str, value: str) -> object:
+    if name.startswith("LIMIT_"):
+        return _rate(variable, value)
     if name == "BEHIND_PROXY":
         return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET", "SPREAD_FROM"):
@@ -108,6 +118,16 @@ def _parse(name: str, variable: str, value: str) -> object:
             raise SettingsError(f"{variable} must be from {least:g} to 3600 seconds, "
                                 f"not {value!r}.")
         return seconds
+    return value
+
+
+def _rate(variable: str, value: str) -> str:
+    """One rate in the `limits` package's words, checked here so a typo stops the start."""
+    try:
+        rate(value)
+    except ValueError:
+        raise SettingsError(f"{variable} must be one rate such as '10 per 30 seconds', "
+                            f"not {value!r}.") from None
     return value
 
 

@@ -27,6 +27,8 @@ class Actor:
     participant_id: str | None = None
     # The phone's own secret for its anonymous rows (services.authorship); never stored.
     author_key: str | None = field(default=None, repr=False, compare=False)
+    # The browser's long-lived random id (web/sender.py), for the limits only; never stored.
+    device: str | None = field(default=None, compare=False)
 
     @property
     def is_facilitator(self) -> bool:

@@ -117,9 +117,12 @@ def choose_activity(rt: Runtime, actor: Actor, activity_key: str) -> None:
     rt.broadcaster.workshop_changed(actor.workshop_id)
 
 
-def join(rt: Runtime, workshop_id: int, display_name: object = None) -> str:
-    """Add a participant; the name is optional and anonymous is the default."""
+def join(rt: Runtime, workshop_id: int, display_name: object = None, *,
+         device: str | None = None, address: str | None = None) -> str:
+    """Add a participant; the name is optional and anonymous is the default. A join from a
+    browser (``device``) or a network (``address``) counts against its allowance of joins."""
     name = clean(display_name, "display_name", "Your name", required=False)
+    rt.limits.check_join(device, address)
     participant_id = new_participant_id()
     with rt.store.transaction() as db:
         if db.get(Workshop, workshop_id) is None:

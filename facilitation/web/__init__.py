@@ -28,6 +28,7 @@ from . import (
     participant,
     room_tools,
     security,
+    sender,
     socket_guard,
     sockets,
     tables,
@@ -95,6 +96,7 @@ def register(app: Flask, socketio: SocketIO) -> None:
         app.register_blueprint(module.bp)
     errors.register(app)
     security.register(app)
+    sender.register(app)
     guessing.register(app)
     sockets.register(app, socketio)
     socket_guard.register(app, socketio)

@@ -20,6 +20,7 @@ from ..services import workshops as workshop_service
 from ..services.access import Actor, key_matches
 from ..services.authorship import AUTHOR_KEY_LENGTH, new_author_key
 from ..store import Workshop
+from .sender import device_id
 
 # Seconds a facilitator stays signed in after their last page or push, and how stale the
 # recorded visit may grow before it is written again (so not every request sets a cookie).
@@ -62,11 +63,12 @@ def actor_for(workshop: Workshop) -> Actor:
         if idle is not None and 0 <= idle <= FACILITATOR_IDLE:
             if idle > _TOUCH_AFTER:
                 remember_facilitator(workshop.code, key)
-            return Actor(workshop.id, "facilitator")
+            return Actor(workshop.id, "facilitator", device=device_id())
     participant_id = entry.get("p")
     if isinstance(participant_id, str) and workshop_service.is_participant(
             runtime_of(current_app), workshop.id, participant_id):
-        return Actor(workshop.id, "participant", participant_id, _author_key(workshop.code))
+        return Actor(workshop.id, "participant", participant_id, _author_key(workshop.code),
+                     device=device_id())
     return Actor(workshop.id, "stranger")
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
@@ -12,9 +20,10 @@ from ..services import contributions as contribution_service
 from ..services import seating, views
 from ..services import workshops as workshop_service
 from ..services.access import Actor
-from ..services.errors import ServiceError
+from ..services.errors import ServiceError, TooMany
 from .context import workshop_and_actor
 from .identity import remember_participant
+from .sender import address, device_id
 
 bp = Blueprint("participant", __name__, url_prefix="/w/<code>")
 
@@ -38,10 +47,15 @@ def join_submit(code: str) -> ResponseReturnValue:
         return redirect(url_for("participant.room", code=workshop.code))
     try:
         participant_id = workshop_service.join(runtime_of(current_app), workshop.id,
-                                               request.form.get("display_name"))
+                                               request.form.get("display_name"),
+                                               device=device_id(), address=address())
     except ServiceError as exc:
-        return render_template("participant/join.html", workshop=workshop, error=exc.message,
-                               name=request.form.get("display_name", "")), exc.status
+        page = make_response(render_template(
+            "participant/join.html", workshop=workshop, error=exc.message,
+            name=request.form.get("display_name", "")), exc.status)
+        if isinstance(exc, TooMany):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     remember_participant(workshop.code, participant_id)
     return redirect(url_for("participant.room", code=workshop.code))
 

@@ -176,7 +176,8 @@ def any_other_event(_event: Any, *_args: Any) -> dict[str, Any]:
     """Any event without a handler of its own, from a broken or hostile page: counted
     against the flood limit and refused in words; nothing is pushed."""
     try:
-        runtime_of(current_app).limits.check_event(request.sid)
+        actor = current_app.extensions["appreciate_connections"].of(request.sid)
+        runtime_of(current_app).limits.check_event(request.sid, actor)
     except TooMany as exc:
         return refusal(exc)
     return unknown_event()

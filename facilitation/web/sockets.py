@@ -152,9 +152,11 @@ def register(app: Flask, socketio: SocketIO) -> None:
 
 
 def _sender() -> Actor:
-    """Who sent this event; every handler starts here, so the flood limit applies to all."""
-    runtime_of(current_app).limits.check_event(request.sid)
-    return _connections().of(request.sid) or STRANGER
+    """Who sent this event; every handler starts here, so the flood limit applies to all
+    (but the facilitator)."""
+    actor = _connections().of(request.sid)
+    runtime_of(current_app).limits.check_event(request.sid, actor)
+    return actor or STRANGER
 
 
 def _connections() -> Connections:

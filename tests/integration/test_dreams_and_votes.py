@@ -159,9 +159,9 @@ def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dr
 
 def test_a_flood_of_dreams_is_slowed_with_a_clear_message(runtime, dreaming) -> None:
     from facilitation.services.errors import TooMany
-    from facilitation.services.limits import Limits, Rate
+    from facilitation.services.limits import Limits, Rates
 
-    runtime.limits = Limits(sharing=Rate(burst=2, per_second=0.001))
+    runtime.limits = Limits(Rates(sharing="2 per hour"))
     dream(dreaming, 0, "We know every new starter by name")
     dream(dreaming, 0, "We thank each other at handover")
     with pytest.raises(TooMany, match="sending very fast"):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from facilitation.services.limits import Limits, Rate
+from facilitation.services.limits import Limits, Rates
 from tests.reading import words
 
 from .room import Person, join, start_workshop
@@ -198,7 +198,7 @@ PARTICIPANT_ONLY = [("dreams", {"text": "We", "client_id": "auth-check-01"}),
 def test_each_new_route_refuses_who_may_not_use_it(runtime, live) -> None:
     facilitator, projector, people, outsider = live
     # Every refusal here comes from one test address: let the code-guessing guard allow them.
-    runtime.limits = Limits(join_failures=Rate(burst=1000, per_second=100))
+    runtime.limits = Limits(Rates(wrong_codes="1000 per second"))
     def room_as_seen() -> str:
         """The facilitator's view, without its CSRF tokens (they carry the current second)."""
         html = facilitator.http.get(f"/w/{facilitator.code}/state").get_data(as_text=True)

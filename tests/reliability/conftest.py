@@ -15,7 +15,7 @@ from .world import World, build_world
 
 @pytest.fixture()
 def make_app(tmp_path: Path):
-    """Build apps on fresh data directories, with settings (e.g. RATE_LIMITS) overridden."""
+    """Build apps on fresh data directories, with settings (e.g. LIMIT_SHARING) overridden."""
     apps = []
 
     def make(**overrides: object):

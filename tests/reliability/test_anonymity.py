@@ -23,7 +23,6 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from facilitation import runtime_of, socketio_of
-from facilitation.services.limits import Rate
 from facilitation.store import Contribution, Participant
 from tests.integration.room import Person, join, start_workshop
 from tests.reading import words
@@ -146,7 +145,7 @@ class Recorder:
 
 def test_nothing_links_anonymous_words_to_a_person(make_app, caplog) -> None:
     caplog.set_level(logging.DEBUG)
-    app = make_app(RATE_LIMITS={"sharing": Rate(burst=8, per_second=0.01)})
+    app = make_app(LIMIT_SHARING="8 per 100 seconds")
     socketio = socketio_of(app)
     record = Recorder()
     facilitator = start_workshop(app)

@@ -26,7 +26,6 @@ from facilitation.services import lifecycle
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
 from facilitation.services.errors import Forbidden
-from facilitation.services.limits import Rate
 from facilitation.store import Base, Workshop
 from tests.conftest import ROOT, ServerProcess
 from tests.integration.room import join, start_workshop
@@ -97,8 +96,7 @@ def test_every_table_is_deleted_with_its_workshop() -> None:
 
 
 def test_deleting_a_workshop_leaves_no_row_and_no_word_behind(make_app) -> None:
-    roomy = Rate(burst=100, per_second=1)
-    app = make_app(RATE_LIMITS={"sharing": roomy, "events": roomy})
+    app = make_app(LIMIT_SHARING="1000 per minute", LIMIT_EVENTS="1000 per minute")
     data_dir = Path(app.config["DATA_DIR"])
     keep = start_workshop(app)
     fill_every_table(app, keep.code, "KINGFISHER")
