@@ -9,7 +9,7 @@ case "${1:-}" in
     # Besides _() and N_(), the first argument of every service error is a message, and so is
     # the field's name handed to clean(), parse_day() and _optional_link().
     pybabel extract -F babel.cfg -k _ -k N_ -k Invalid -k Forbidden -k NotFound -k Conflict \
-      -k TooMany -k CycleError -k translate -k translate_plural:1,2 -k clean:3 -k parse_day:2 -k _optional_link:5 \
+      -k TooMany -k CycleError -k translate -k translate_plural:1,2 -k count_people:1,2 -k clean:3 -k parse_day:2 -k _optional_link:5 \
       --no-location --sort-output \
       --project Appreciate -o translations/messages.pot .
     pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

@@ -186,7 +186,7 @@ def seed_small(rt: Runtime) -> SmallWorkshop:
         _took_part(db, w.id, "possibility-statements", anonymous)
         db.add(PropositionRevision(proposition_id=proposition.id, version=1,
                                    text="We welcome new colleagues"))
-        for voter in (named, teller):
+        for voter in (named, teller, chinese):
             _vote(db, w.id, "possibility-statements", voter, "proposition", proposition.id)
 
         db.add_all([

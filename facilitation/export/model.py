@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
 from ..plans import Activity, InterviewQuestion, Plan
-from ..services import Runtime
+from ..services import Runtime, authorship
 from ..services.errors import Invalid, NotFound
 from ..services.pulse import MIN_RESPONSES
+from ..small_numbers import FEWEST
 from ..store.models import (
     ActionTeam,
     ActionTeamMember,
@@ -258,9 +259,11 @@ class _Builder:
         self.shown_contributions = {c.id: c for c in self.contributions if not c.hidden}
         self.shown_stories = {s.id: s for s in self.stories if self._story_shown(s)}
         self.shown_propositions = {p.id: p for p in self.propositions if not p.hidden}
-        # Dots count only where the facilitator showed the room the results.
-        self.revealed = set(self.db.scalars(select(ActivityState.activity_key).where(
-            ActivityState.workshop_id == wid, ActivityState.revealed.is_(True))))
+        # Dots count only where the facilitator showed the room the results, and only where
+        # at least FEWEST people placed them (votes.tallies: the same rule as the room's).
+        self.revealed = {key for key in self.db.scalars(select(ActivityState.activity_key).where(
+            ActivityState.workshop_id == wid, ActivityState.revealed.is_(True)))
+            if authorship.people(db, wid, key, authorship.DOTS) >= FEWEST}
         self.vote_counts = Counter((v.target_type, v.target_id) for v in self.votes
                                    if v.activity_key in self.revealed)
 

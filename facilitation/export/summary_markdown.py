@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..small_numbers import count_people, people
 from ..translation import say_day, short_day, translate_plural
 from ..translation import translate as _
 from .model import Report
@@ -64,11 +65,11 @@ def _cover(report: Report) -> list[str]:
 
 def _participation(report: Report) -> list[str]:
     out = ["## " + _("Who took part"), "",
-           translate_plural("%(num)s person joined.", "%(num)s people joined.",
-                            report.participation.joined)
+           count_people("%(num)s person joined.", "%(num)s people joined.",
+                        report.participation.joined)
            + " " + _("People who contributed in each phase") + ":", ""]
     return out + _table([_("Phase"), _("People")],
-                        [[row.label, str(row.people)] for row in report.participation.by_phase],
+                        [[row.label, people(row.people)] for row in report.participation.by_phase],
                         ["---", "---:"])
 
 
@@ -157,7 +158,7 @@ def _action_teams(report: Report) -> list[str]:
         if team.unnamed_members:
             members = (translate_plural("%(names)s and %(num)s other", "%(names)s and %(num)s others",
                                         team.unnamed_members, names=members) if members else
-                       translate_plural("%(num)s person", "%(num)s people", team.unnamed_members))
+                       count_people("%(num)s person", "%(num)s people", team.unnamed_members))
         purpose = f": {text(team.purpose)}" if team.purpose else ""
         out.append(f"- **{text(team.name)}**{purpose} {_('Members:')} "
                    f"{members or _('none yet')}.")

@@ -11,9 +11,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from .. import kinds
+from ..small_numbers import FEWEST
 from ..store import Workshop
 from ..store.models import ActivityState, utcnow
-from . import Runtime
+from . import Runtime, authorship
 from .access import Actor, require_facilitator
 from .errors import Conflict, Invalid, NotFound
 from .numbers import whole_number
@@ -110,6 +112,18 @@ def change_timer(rt: Runtime, actor: Actor, action: str, seconds: object = None)
     rt.broadcaster.timer_changed(actor.workshop_id)
 
 
+def _kind(rt: Runtime, workshop: Workshop) -> kinds.Kind | None:
+    return kinds.of(rt.plan_for(workshop.plan_name).activity(workshop.activity_key))
+
+
+def _enough_to_show(db: Session, workshop_id: int, activity_key: str,
+                    kind: kinds.Kind | None) -> bool:
+    """Whether a reveal now shows content: drawn from at least FEWEST people who voted (or
+    answered). A reveal that shows only "fewer than 3" shows nothing to subtract from."""
+    counting = authorship.DOTS if kind is not None and kind.vote_target else authorship.ITEMS
+    return authorship.people(db, workshop_id, activity_key, counting) >= FEWEST
+
+
 def set_flag(rt: Runtime, actor: Actor, flag: str, value: bool) -> None:
     """Lock or unlock the current activity, or reveal or hide its results."""
     if flag not in ("locked", "revealed"):
@@ -117,5 +131,9 @@ def set_flag(rt: Runtime, actor: Actor, flag: str, value: bool) -> None:
     with rt.store.transaction() as db:
         workshop, state, _minutes = _current(db, rt, actor)
         setattr(state, flag, bool(value))
+        if flag == "revealed" and value and _enough_to_show(db, workshop.id, state.activity_key,
+                                                            _kind(rt, workshop)):
+            # Shown with content at last: from now on nothing may change (see the model).
+            state.results_shown = True
         workshop.version += 1
     rt.broadcaster.workshop_changed(actor.workshop_id)

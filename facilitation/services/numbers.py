@@ -32,8 +32,3 @@ def record_id(value: object) -> int:
     it finds nothing and the caller's own "no longer there" message answers."""
     number = whole_number(value)
     return -1 if number is None else number
-
-
-# The fewest people a number, breakdown or reveal may be drawn from: from 1 or 2, whoever
-# knows who took part can tell what each of them said (README, "Small numbers").
-FEWEST = 3

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
 from ..plans import Activity
+from ..small_numbers import FEWEST
 from ..store import Workshop
 from ..store.models import ActivityState, PulseResponse
 from ..translation import N_
 from . import Runtime, authorship, parts
 from .access import Actor, require_member
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .numbers import FEWEST, whole_number
+from .numbers import whole_number
 from .text import clean
 
 SCALE = (1, 2, 3, 4, 5)
@@ -139,9 +140,13 @@ def _answer(db: Session, rt: Runtime, actor: Actor, form: Mapping[str, object],
     settings = db.get(ActivityState, (workshop.id, activity.key))
     if settings is not None and settings.locked:
         raise Conflict("The facilitator has closed the check-out.")
-    if settings is not None and settings.revealed:
-        # A change after the reveal would show one person's answers as a diff.
-        raise Conflict("The results are showing, so the check-out has closed.")
+    if settings is not None and settings.revealed and not settings.results_shown:
+        raise Conflict("The results are showing, so the check-out has paused.")
+    if settings is not None and settings.results_shown:
+        # A change after a reveal (even hidden again) would show one person's answers as a
+        # difference between two reveals.
+        raise Conflict("The results have been shown, so the check-out has closed for good: "
+                       "a change now would tell the room one person's answers.")
     answers = _answers(form, activity.pulse_questions)
     response = my_response(db, workshop.id, activity.key, actor)
     if response is None:

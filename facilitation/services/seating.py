@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from ..small_numbers import FEWEST
 from ..store import Contribution, Participant, Workshop
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
-from .numbers import FEWEST
 
 TABLE_SIZE = 8
 AUTO_FROM = 40  # five tables' worth: beyond this one shared wall stops being readable

@@ -54,6 +54,8 @@ class RoomState:
     locked: bool
     revealed: bool
     spotlight: BoardItem | None
+    # The results were shown at least once: answers and dots are frozen (activities.set_flag).
+    results_shown: bool = False
     stories: list[StoryView] = field(default_factory=list)
     board: Board | None = None
     dreams: DreamBoard | None = None
@@ -193,6 +195,7 @@ def load_room(db: Session, rt: Runtime, workshop_id: int, wall: str = EVERY_CARD
                      activity=activity, contributions=shown.contributions, joined=joined,
                      present=present, contributed=shown.contributed, timer=shown.timer,
                      locked=shown.locked, revealed=shown.revealed,
+                     results_shown=shown.results_shown,
                      spotlight=_spotlight(db, workshop), board=shown.themes, **shown.method,
                      cards=shown.cards, seated=seated, table=table if seated else None)
 
@@ -217,6 +220,7 @@ class _ActivityReading:
     timer: Timer | None = None
     locked: bool = False
     revealed: bool = False
+    results_shown: bool = False
     themes: Board | None = None
     method: dict = field(default_factory=dict)
 
@@ -230,6 +234,7 @@ def _read_activity(db: Session, workshop: Workshop, plan: Plan, activity: Activi
     reading.timer = timer_of(settings, activity.minutes)
     reading.locked = bool(settings and settings.locked)
     reading.revealed = bool(settings and settings.revealed)
+    reading.results_shown = bool(settings and settings.results_shown)
     kind = kinds.of(activity)
     if kind is not None and kind.shows_themes:
         reading.themes = board(db, workshop.id, discover_card_keys(plan))

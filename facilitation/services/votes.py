@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from .. import cycle, kinds
 from ..plans import Activity
+from ..small_numbers import FEWEST
 from ..store import Contribution, Participant, Workshop
 from ..store.models import ActivityState, Proposition, Vote
-from ..translation import translate
+from ..translation import N_, translate
 from . import Runtime, authorship
 from .access import Actor, require_facilitator, require_member
 from .activities import settings_for
@@ -90,15 +91,26 @@ def ballot(db: Session, workshop_id: int, activity: Activity, me: Actor,
     mine = Counter(dot.target_id for dot in _my_dots(db, workshop_id, activity, me)
                    if dot.target_id in targets)
     reason = None
-    if settings is not None and settings.revealed:
-        reason = translate("The results are showing, so voting has closed.")
+    if settings is not None and (settings.revealed or settings.results_shown):
+        reason = translate(CLOSED_FOR_GOOD if settings.results_shown else SHOWING)
     return Ballot(dots_per_person(activity, settings), dict(mine), reason is None, reason)
+
+
+SHOWING = N_("The results are showing, so voting has paused.")
+CLOSED_FOR_GOOD = N_("The results have been shown, so voting has closed for good: a "
+                     "change now would tell the room how one person voted.")
+
+
+def too_few(db: Session, workshop_id: int, activity: Activity) -> bool:
+    """Fewer than ``FEWEST`` people voted: totals would tell who put dots where."""
+    return voters(db, workshop_id, activity) < FEWEST
 
 
 def tallies(db: Session, workshop_id: int, activity: Activity,
             settings: ActivityState | None) -> dict[int, int] | None:
-    """Dots per item, or None while the results are hidden (so they cannot leak)."""
-    if settings is None or not settings.revealed:
+    """Dots per item, or None while the results are hidden (so they cannot leak) or drawn
+    from fewer than ``FEWEST`` people."""
+    if settings is None or not settings.revealed or too_few(db, workshop_id, activity):
         return None
     targets = visible_targets(db, workshop_id, activity)
     counted = Counter(t for t in _votes(db, workshop_id, activity) if t in targets)
@@ -142,9 +154,8 @@ def place_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         db.execute(select(Participant.id).where(Participant.id == actor.participant_id)
                    .with_for_update())
         activity, settings = _open_activity(db, rt, actor)
-        if settings is not None and settings.revealed:
-            raise Conflict("The results are showing, so voting has closed. The facilitator "
-                           "can hide them again to reopen it.")
+        if settings is not None and (settings.revealed or settings.results_shown):
+            raise Conflict(CLOSED_FOR_GOOD if settings.results_shown else SHOWING)
         target = _target(ref, activity)
         if target not in visible_targets(db, actor.workshop_id, activity):
             raise NotFound("That item is no longer on the list.")
@@ -172,8 +183,8 @@ def take_back_dot(rt: Runtime, actor: Actor, ref: object) -> Ballot:
         raise Forbidden("Only participants vote.")
     with rt.store.transaction() as db:
         activity, settings = _open_activity(db, rt, actor)
-        if settings is not None and settings.revealed:
-            raise Conflict("The results are showing, so voting has closed.")
+        if settings is not None and (settings.revealed or settings.results_shown):
+            raise Conflict(CLOSED_FOR_GOOD if settings.results_shown else SHOWING)
         target = _target(ref, activity)
         dot = next((d for d in _my_dots(db, actor.workshop_id, activity, actor)
                     if d.target_id == target), None)

@@ -99,6 +99,9 @@ class ActivityState(Base):
     activity_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set at the first reveal and never cleared: from then on no answer or dot may change,
+    # or hiding, changing and showing again would tell the room one person's change.
+    results_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     dots: Mapped[int | None] = mapped_column(Integer)
     timer_seconds: Mapped[int | None] = mapped_column(Integer)
     timer_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

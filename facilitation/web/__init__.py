@@ -6,13 +6,12 @@ from flask import Flask, g
 from flask_babel import gettext
 from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
-from .. import cycle
+from .. import cycle, small_numbers
 from ..live.fragments import PHONE_SHOWS
 from ..services import seating, stories
-from ..services.pulse import MIN_RESPONSES
 from . import (
     deliver,
     design,
@@ -70,15 +69,11 @@ def _clock_words(seconds: int) -> str:
     return gettext("%(seconds)s seconds left.", seconds=rest)
 
 
-def _few(count: int) -> bool:
-    """True for 1 or 2 people: anything counted beside so few tells whose it is
-    (pulse.MIN_RESPONSES)."""
-    return 0 < count < MIN_RESPONSES
-
-
-def _people(count: int) -> str:
-    """A number of people as a page may show it: "fewer than 3" for 1 or 2."""
-    return gettext("fewer than 3") if _few(count) else str(count)
+def _count_people(one: str, many: str, count: int, **params: object) -> Markup:
+    """small_numbers.count_people for templates: the catalog's markup kept, values escaped
+    (as Jinja's own ngettext does)."""
+    return Markup(small_numbers.count_people(
+        one, many, count, **{k: escape(v) for k, v in params.items()}))
 
 
 class RecordId(IntegerConverter):
@@ -108,5 +103,6 @@ def register(app: Flask, socketio: SocketIO) -> None:
         table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
         phone_shows=PHONE_SHOWS,
         **method_globals())
-    app.jinja_env.filters["people"] = _people
-    app.jinja_env.tests["few"] = _few
+    app.jinja_env.filters["people"] = small_numbers.people
+    app.jinja_env.tests["few"] = small_numbers.few
+    app.jinja_env.globals["count_people"] = _count_people

@@ -154,7 +154,12 @@ def test_totals_stay_hidden_everywhere_until_revealed(app, runtime, socketio, dr
     activities.set_flag(runtime, dreaming.facilitator, "revealed", False)
     for html in every_view(app, runtime, dreaming.room):
         assert not TALLY.search(html)
-    votes.place_dot(runtime, dreaming.people[3], f"contribution:{a}")  # voting reopens
+    # Hiding them again does not reopen the vote: one changed dot, shown again, would tell
+    # everyone how that one person voted.
+    with pytest.raises(Conflict, match="closed for good"):
+        votes.place_dot(runtime, dreaming.people[3], f"contribution:{a}")
+    with pytest.raises(Conflict, match="closed for good"):
+        votes.take_back_dot(runtime, dreaming.people[0], f"contribution:{a}")
 
 
 def test_a_flood_of_dreams_is_slowed_with_a_clear_message(runtime, dreaming) -> None:
@@ -182,6 +187,8 @@ def test_a_phone_is_shown_the_top_results_and_the_projector_all_of_them(app, run
     for who in range(many):
         dream(method, who, f"Dream number {who:02d} for the ward")
     votes.place_dot(runtime, room.people[0], f"contribution:{dots_ids(runtime, method)[-1]}")
+    for voter in (2, 3):  # totals show only once at least 3 people voted
+        votes.place_dot(runtime, room.people[voter], f"contribution:{dots_ids(runtime, method)[0]}")
     phone = participant_client(app, room.code, room.people[1])
     before = wall_of(phone.get(f"/w/{room.code}/state").get_data(as_text=True))
     assert "Dream number" not in before  # listed in the ballot only

@@ -6,13 +6,19 @@ from dataclasses import astuple
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from facilitation.export.model import build_report
 from facilitation.export.summary_markdown import render_markdown
 from facilitation.services.errors import Invalid
 from facilitation.services.workshops import create
-from facilitation.store.models import ActivityState, Contribution, PulseResponse, Story
+from facilitation.store.models import (
+    ActivityState,
+    Contribution,
+    Participation,
+    PulseResponse,
+    Story,
+)
 from tests.workshop_data import seed_small
 
 
@@ -77,7 +83,16 @@ def test_dreams_and_propositions_are_ranked_by_votes(runtime, seed) -> None:
     (proposition,) = area.propositions
     assert area.name == "How we welcome new, bank and agency colleagues"
     assert (proposition.votes, proposition.theme, proposition.story) == (
-        2, "Croeso: a real welcome", "REPORT-STORY: the night the team covered for Ana")
+        3, "Croeso: a real welcome", "REPORT-STORY: the night the team covered for Ana")
+
+
+def test_dots_drawn_from_fewer_than_3_voters_are_not_in_the_report(runtime, seed) -> None:
+    """Shown to the room or not, totals from one or two voters would tell who chose what."""
+    with runtime.store.transaction() as db:
+        db.execute(delete(Participation).where(Participation.activity_key == "possibility-statements",
+                                               Participation.participant_id == seed.participant_ids[3]))
+    report = build_report(runtime, seed.workshop_id, "full")
+    assert report.design_areas[0].propositions[0].votes is None
 
 
 def test_dots_the_room_was_not_shown_are_not_in_the_report(runtime, seed) -> None:
@@ -88,7 +103,7 @@ def test_dots_the_room_was_not_shown_are_not_in_the_report(runtime, seed) -> Non
     assert [d.votes for d in report.dreams] == [None, None]
     summary = render_markdown(report)
     assert "vote" not in summary.split("## Design")[0].split("## Dream")[1]
-    assert report.design_areas[0].propositions[0].votes == 2  # that vote was shown
+    assert report.design_areas[0].propositions[0].votes == 3  # that vote was shown
 
 
 def test_deliver_commitments_teams_and_review(runtime, seed) -> None:
@@ -139,7 +154,7 @@ def test_participation_counts_people_per_phase(runtime, seed) -> None:
     participation = build_report(runtime, seed.workshop_id, "full").participation
     assert participation.joined == 5
     counts = {row.label: row.people for row in participation.by_phase}
-    assert counts == {"Define": 2, "Discover": 2, "Dream": 4, "Design": 3, "Deliver": 5}
+    assert counts == {"Define": 2, "Discover": 2, "Dream": 4, "Design": 4, "Deliver": 5}
 
 
 def test_an_unknown_activity_is_never_attributed(runtime, seed) -> None:

@@ -1,4 +1,5 @@
-"""anonymous rows unlinked: seals instead of participant ids, per-person counts apart
+"""anonymous rows unlinked: seals instead of participant ids, per-person counts apart; a
+first reveal freezes the answers
 
 Votes, check-out answers, stories and the cards, dreams and statements of anonymous
 activities lose their participant ids. What the room still needs to count (how many people
@@ -53,6 +54,10 @@ def upgrade() -> None:
         batch.create_index("ix_stories_recorder_tag", ["recorder_tag"])
         batch.create_index("ix_stories_teller_tag", ["teller_tag"])
     op.execute("UPDATE stories SET group_id = NULL")
+    with op.batch_alter_table("activity_states") as batch:
+        batch.add_column(sa.Column("results_shown", sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+    op.execute("UPDATE activity_states SET results_shown = revealed")
     with op.batch_alter_table("stories") as batch:
         batch.drop_column("recorder_id")
         batch.drop_column("teller_id")
