@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 import socketio as python_socketio
@@ -28,6 +29,7 @@ from flask_socketio import SocketIO
 from .. import runtime_of
 from ..services.errors import ServiceError, TooMany
 from ..translation import N_
+from .sender import DEVICE
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -43,6 +45,11 @@ FAULT = N_("Something went wrong on our side. Please try again.")
 OFFENCES_ALLOWED = 20
 # One log line per offending address this often, however many connections it opens.
 LOG_EVERY = 60.0
+# A sender whose connection was closed waits this long before it may open another, doubling
+# each time it is closed again, up to PENALTY_MOST; forgotten after PENALTY_FORGET quiet.
+PENALTY_FIRST = 5.0
+PENALTY_MOST = 120.0
+PENALTY_FORGET = 600.0
 
 log = logging.getLogger(__name__)
 # Socket.IO packet types that only a connected page sends: event, ack, binary event and ack.
@@ -56,9 +63,13 @@ class Offences:
     it lets the other connections run, so one connection's backlog cannot hold them back."""
 
     def __init__(self, server: python_socketio.Server, allowed: int = OFFENCES_ALLOWED,
-                 log_every: float = LOG_EVERY) -> None:
+                 log_every: float = LOG_EVERY,
+                 sender_of: Callable[[WSGIEnvironment], str] | None = None) -> None:
         self._server = server
         self._allowed, self._log_every = allowed, log_every
+        self._sender_of = sender_of or _address
+        # sender: (may connect again at, the wait it was given)
+        self._penalties: dict[str, tuple[float, float]] = {}
         self._counts: dict[str, int] = {}  # engine.io connection: offences so far
         self._closing: set[str] = set()
         self._logged: dict[str, tuple[float, int]] = {}  # address: last line, closed since
@@ -105,7 +116,25 @@ class Offences:
             return
         self._closing.add(eio_sid)
         self._log(eio_sid, what, count)
+        self._penalise(self._server.environ.get(eio_sid) or {})
         self._server.eio.disconnect(eio_sid)
+
+    def _penalise(self, environ: WSGIEnvironment) -> None:
+        now = time.monotonic()
+        if len(self._penalties) > 10_000:
+            self._penalties = {k: v for k, v in self._penalties.items()
+                               if now - v[0] < PENALTY_FORGET}
+        sender = self._sender_of(environ)
+        until, wait = self._penalties.get(sender, (0.0, 0.0))
+        wait = PENALTY_FIRST if now - until > PENALTY_FORGET else min(PENALTY_MOST, wait * 2)
+        self._penalties[sender] = (now + wait, wait)
+
+    def wait_before_connecting(self, environ: WSGIEnvironment) -> float:
+        """Seconds this sender must still wait before a new live connection (0: none)."""
+        if not self._penalties:
+            return 0.0
+        until, _wait = self._penalties.get(self._sender_of(environ), (0.0, 0.0))
+        return max(0.0, until - time.monotonic())
 
     def _log(self, eio_sid: str, what: str, count: int) -> None:
         environ = self._server.environ.get(eio_sid) or {}
@@ -128,15 +157,25 @@ class Offences:
 
 
 class EndBrokenWebSockets:
-    """WSGI middleware: a WebSocket whose frames are not even Engine.IO ends Engine.IO's
-    reading with an exception, which the server would log with its stack, once per such
-    connection. The connection ends there either way; here it ends with one line per address
-    a minute instead."""
+    """WSGI middleware: a sender whose last live connection was closed for what it sent waits
+    before opening another — answered 429 at once, before Engine.IO or the app do any work —
+    so a script that reconnects as fast as it is cut off costs the room next to nothing. And
+    a WebSocket whose frames are not even Engine.IO ends Engine.IO's reading with an
+    exception, which the server would log with its stack, once per such connection; here it
+    ends with one line per address a minute instead."""
 
     def __init__(self, wsgi_app: WSGIApplication, offences: Offences) -> None:
         self._wsgi_app, self._offences = wsgi_app, offences
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if _opens_a_live_connection(environ):
+            wait = self._offences.wait_before_connecting(environ)
+            if wait:
+                start_response("429 Too Many Requests", [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Retry-After", str(max(1, round(wait))))])
+                return [b"This connection was closed for sending what no page sends. "
+                        b"Please wait and reload the page.\n"]
         try:
             return self._wsgi_app(environ, start_response)
         except Exception as exc:
@@ -145,6 +184,36 @@ class EndBrokenWebSockets:
             self._offences.log_closed(str(environ.get("REMOTE_ADDR", "unknown address")),
                                       f"a frame that is not Engine.IO ({type(exc).__name__})", 1)
             return []
+
+
+def _address(environ: WSGIEnvironment) -> str:
+    return f"address {environ.get('REMOTE_ADDR', 'unknown')}"
+
+
+def _opens_a_live_connection(environ: WSGIEnvironment) -> bool:
+    """An Engine.IO handshake: a request to the live path that names no connection yet."""
+    return (str(environ.get("PATH_INFO", "")).startswith("/socket.io")
+            and "sid=" not in str(environ.get("QUERY_STRING", "")))
+
+
+def _sender(app: Flask) -> Callable[[WSGIEnvironment], str]:
+    """Who a live connection comes from, for the penalty: the browser's device id from its
+    signed cookie (so a hospital's shared address is never penalised for one phone), else —
+    a script without a cookie, since every page sets one before it connects — its address."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+
+    def sender_of(environ: WSGIEnvironment) -> str:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(str(environ.get("HTTP_COOKIE", "")))
+            device = serializer.loads(cookie[cookie_name].value).get(DEVICE) \
+                if serializer is not None and cookie_name in cookie else None
+        except Exception:  # a forged or broken cookie is no cookie
+            device = None
+        return f"device {device}" if isinstance(device, str) else _address(environ)
+
+    return sender_of
 
 
 def offences() -> Offences:
@@ -203,7 +272,8 @@ def on_error(exc: Exception) -> Any:
 
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach the catch-all event, the error handler and the count of offences."""
-    guard = app.extensions["appreciate_offences"] = Offences(socketio.server)
+    guard = app.extensions["appreciate_offences"] = Offences(socketio.server,
+                                                             sender_of=_sender(app))
     app.wsgi_app = EndBrokenWebSockets(app.wsgi_app, guard)
     socketio.on_event("*", any_other_event)
     socketio.on_error_default(on_error)

@@ -189,6 +189,17 @@ def run_tour(tour: Tour, browser: Browser, url: str) -> None:
     settle("Dream, results hidden", lambda: expect(welsh.locator("#my-votes .ballot-item")).to_have_count(1))
     confirm(facilitator)
     facilitator.locator("#reveal-results").click()
+    settle("Dream, results from fewer than 3 voters",
+           lambda: expect(welsh.locator(".too-few")).to_be_visible())
+    confirm(facilitator)
+    facilitator.locator("#hide-results").click()
+    # Totals show once 3 people have voted: two more colleagues join and vote.
+    for _colleague in range(2):
+        voter = join_as_participant(context(**phone_size), url, code)
+        voter.locator("#my-votes").get_by_role("button", name="Add a dot").first.click()
+        expect(voter.locator("#my-votes .my-dots strong").first).to_have_text("1")
+    confirm(facilitator)
+    facilitator.locator("#reveal-results").click()
     settle("Dream, results shown",
            lambda: expect(welsh.locator("#dream-results .result")).to_have_count(1))
 

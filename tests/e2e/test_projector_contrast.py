@@ -100,8 +100,12 @@ def test_high_contrast_projector(server, new_context) -> None:
     phone.get_by_role("button", name="Share my dream").click()
     expect(projector.locator("#wall .card")).to_have_count(1)
     assert_aaa_contrast(projector, "high-contrast projector with a dream")
-    phone.locator("#my-votes").get_by_role("button", name="Add a dot").first.click()
-    expect(phone.locator("#my-votes .my-dots strong").first).to_have_text("1")
+    # Totals show only when at least 3 people voted: two colleagues join and vote too.
+    voters = [phone] + [join_as_participant(new_context(viewport={"width": 360, "height": 740}),
+                                            server.url, code) for _ in range(2)]
+    for voter in voters:
+        voter.locator("#my-votes").get_by_role("button", name="Add a dot").first.click()
+        expect(voter.locator("#my-votes .my-dots strong").first).to_have_text("1")
     facilitator.once("dialog", lambda dialog: dialog.accept())
     facilitator.locator("#reveal-results").click()
     expect(projector.locator("#dream-results .result")).to_have_count(1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import websocket
 
 from tests.conftest import ServerProcess
@@ -160,4 +161,36 @@ def test_a_flood_from_one_connection_costs_only_that_connection(live_server, led
         for client in honest:
             client.disconnect()
         for session in (facilitator, member):
+            session.close()
+
+
+def test_a_sender_cut_off_waits_before_connecting_again_and_nobody_else_does(
+        live_server) -> None:
+    """A script that reconnects as fast as it is cut off is turned away at the door (429,
+    before any work), by its browser's device id — or by its address when it has no cookie,
+    which no page lacks — so an honest phone behind the same address is never held up."""
+    base = live_server.url
+    facilitator, code = people.start_workshop(base)
+    offender = people.join(base, code)
+    cookie = "; ".join(f"{k}={v}" for k, v in offender.cookies.items())
+    url = base.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    handshake = f"{base}/socket.io/?EIO=4&transport=polling"
+    until = time.monotonic() + FLOOD_SECONDS
+    for cookie_, opening in ((cookie, f'40{json.dumps({"workshop": code})}'), ("", "40")):
+        flood = Flood("cut off", lambda _n: "42[")
+        flood.run(url, cookie_, opening, until)
+        assert flood.closed_by_server and not flood.trouble, flood.trouble
+    try:
+        for headers in ({"Cookie": cookie}, {}):
+            turned_away = requests.get(handshake, headers=headers, timeout=10)
+            assert turned_away.status_code == 429, turned_away.text
+            assert 1 <= int(turned_away.headers["Retry-After"]) <= 120
+        # A colleague on the same address (another browser) joins and goes live at once.
+        colleague = people.live(base, code, people.join(base, code), time.monotonic() + 30)
+        reply = colleague.call("contribute", {"activity": "arrival-hopes", "text": "Still here",
+                                              "client_id": "colleague-0001"}, timeout=30)
+        assert reply.get("ok"), reply
+        colleague.disconnect()
+    finally:
+        for session in (facilitator, offender):
             session.close()
