@@ -75,6 +75,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import (
+    ALL_FROM_HERE,
     CLOCK_TICKS,
     cpu_seconds,
     free_port,
@@ -293,7 +294,7 @@ class Run:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--host", HOST, "--port",
                  str(self.port), "--data-dir", str(self.data_dir)],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=ALL_FROM_HERE,
                 preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if args.split else None)
 
     async def open_room(self) -> None:

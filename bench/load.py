@@ -35,7 +35,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, peak_rss_mb, percentile, raise_fd_limit, stop_server
+from machine import (
+    ALL_FROM_HERE,
+    cpu_seconds,
+    free_port,
+    peak_rss_mb,
+    percentile,
+    raise_fd_limit,
+    stop_server,
+)
 from wire import CSRF, HttpError, OnFrame, Participant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +120,7 @@ class Server:
                         "--data-dir", str(self.data_dir)]
         else:
             command += ["--port", str(self.port)]
-        env = dict(os.environ)
+        env = dict(ALL_FROM_HERE)
         if window is not None:
             env["APPRECIATE_PUSH_WINDOW"] = str(window)
         if budget is not None:

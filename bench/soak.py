@@ -45,7 +45,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import cpu_seconds, free_port, median_rows, peak_rss_mb, percentile, raise_fd_limit, stop_server
+from machine import (
+    ALL_FROM_HERE,
+    cpu_seconds,
+    free_port,
+    median_rows,
+    peak_rss_mb,
+    percentile,
+    raise_fd_limit,
+    stop_server,
+)
 from wire import CSRF, HttpError, Participant, PollingParticipant, http, join_workshop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +152,7 @@ class Soak:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port",
                  str(self.port), "--data-dir", str(self.data_dir)],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=ALL_FROM_HERE)
 
     async def start(self) -> None:
         deadline = time.monotonic() + 60
