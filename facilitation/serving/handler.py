@@ -10,7 +10,7 @@
   and here its socket is freed too.
 
 A client that misses one is cut off: its socket is shut, and the server logs one line per
-address a minute (``server.SlowClients``).
+address a minute (``slow_clients.SlowClients``).
 """
 
 from __future__ import annotations
