@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DatabaseError
 
-from . import create_app, runtime_of, server_lock, socketio_of, startup
+from . import create_app, runtime_of, server_lock, serving, startup
 from .config import SettingsError
 from .export.backup import BackupError
 from .export.files import export_file
@@ -77,7 +77,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.retention_days:
         print(f"  Workshops are deleted {args.retention_days} days after they were created.",
               flush=True)
-    socketio_of(app).run(app, host=args.host, port=args.port, log_output=False)
+    serving.serve(app, args.host, args.port)
     return 0
 
 

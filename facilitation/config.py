@@ -39,6 +39,11 @@ ENVIRONMENT = {
     "LIMIT_JOINS_PER_DEVICE": "APPRECIATE_LIMIT_JOINS_PER_DEVICE",
     "LIMIT_JOINS_PER_ADDRESS": "APPRECIATE_LIMIT_JOINS_PER_ADDRESS",
     "LIMIT_WRONG_CODES": "APPRECIATE_LIMIT_WRONG_CODES",
+    # How long the server waits for a slow client, and how many connections one address may
+    # hold at once (facilitation/serving).
+    "HEADER_TIMEOUT": "APPRECIATE_HEADER_TIMEOUT",
+    "IDLE_TIMEOUT": "APPRECIATE_IDLE_TIMEOUT",
+    "CONNECTIONS_PER_ADDRESS": "APPRECIATE_CONNECTIONS_PER_ADDRESS",
 }
 
 # The longest a busy room's fragments wait to leave together (see facilitation/coalesce.py):
@@ -71,6 +76,14 @@ DEFAULTS = {
     "PING_TIMEOUT": 25.0,
     # Seconds between two beats to a room (facilitation/heartbeat.py).
     "HEARTBEAT_EVERY": 3.0,
+    # A request's line and headers must arrive within HEADER_TIMEOUT seconds (from the first
+    # byte, or from connecting); a kept-alive connection may sit IDLE_TIMEOUT seconds between
+    # requests. Bodies and answers get HEADER_TIMEOUT plus time at a tenth of a slow phone's
+    # speed (facilitation/serving/limits.py).
+    "HEADER_TIMEOUT": 15.0,
+    "IDLE_TIMEOUT": 60.0,
+    # Hundreds: a ward's phones may all come through one NAT address. 0: no cap.
+    "CONNECTIONS_PER_ADDRESS": 500,
 }
 
 
@@ -103,12 +116,17 @@ def _parse(name: str, variable: str, value: str) -> object:
         return _rate(variable, value)
     if name == "BEHIND_PROXY":
         return value.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET", "SPREAD_FROM"):
+    if name in ("PORT", "RETENTION_DAYS", "PUSH_BUDGET", "SPREAD_FROM",
+                "CONNECTIONS_PER_ADDRESS"):
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise SettingsError(f"{variable} must be a whole number, not {value!r}.") from None
-    if name in ("PUSH_WINDOW", "PING_INTERVAL", "PING_TIMEOUT", "HEARTBEAT_EVERY"):
+        if name == "CONNECTIONS_PER_ADDRESS" and number < 0:
+            raise SettingsError(f"{variable} must be 0 (no cap) or more, not {value!r}.")
+        return number
+    if name in ("PUSH_WINDOW", "PING_INTERVAL", "PING_TIMEOUT", "HEARTBEAT_EVERY",
+                "HEADER_TIMEOUT", "IDLE_TIMEOUT"):
         try:
             seconds = float(value)
         except ValueError:

@@ -13,8 +13,9 @@ the restored workshop gives the same file again, byte for byte, as long as its j
 participant ids were free; if not, import gives the workshop a new code and the clashing
 participants new ids, and that is the only difference.
 
-One table is left out on purpose (NOT_KEPT): the theme board's undo steps are snapshots that
-name rows by their ids in the live database, so a restored board starts a fresh undo history.
+Two tables are left out on purpose (NOT_KEPT): the theme board's undo steps are snapshots
+that name rows by their ids in the live database, so a restored board starts a fresh undo
+history; and the facilitators' sessions, so a backup never holds a way in.
 
 The facilitator key is stored only as a hash, and the hash is restored as it was: the old
 private link keeps working (with the new code, if the code had to change).
@@ -57,6 +58,8 @@ POLYMORPHIC: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
 NOT_KEPT: dict[str, str] = {
     "theme_history": "undo snapshots name rows by live database ids; a restored board "
                      "starts a fresh undo history",
+    "facilitator_sessions": "browsers signed in to this server; a backup is no way in, and "
+                            "a restored workshop is signed into with its private link",
 }
 
 

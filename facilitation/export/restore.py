@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from ..services import Runtime
+from ..services import Runtime, facilitator_sessions
 from ..services.access import hash_key, new_facilitator_key
 from ..store.database import MIGRATIONS
 from ..store.models import Workshop
@@ -36,6 +36,7 @@ def restore(rt: Runtime, content: bytes, new_key: bool = False) -> tuple[Restore
             if key:
                 connection.execute(update(Workshop).where(Workshop.id == restored.workshop_id)
                                    .values(facilitator_key_hash=hash_key(key)))
+                facilitator_sessions.end_all(connection, restored.workshop_id)
     except IntegrityError as exc:
         raise BackupError(f"the backup's rows do not fit together ({exc.orig})") from None
     return restored, key

@@ -51,6 +51,23 @@ class Workshop(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FacilitatorSession(Base):
+    """A browser signed in as a workshop's facilitator (services.facilitator_sessions). The
+    browser's cookie holds the random token; this row holds only its hash, so neither the
+    cookie nor the database alone is a way in once the session has ended."""
+
+    __tablename__ = "facilitator_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             index=True)
+    # The facilitator key sealed with the token, so the facilitator's own pages can show
+    # their private link while signed in; unreadable without the cookie's token.
+    sealed_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Participant(Base):
     __tablename__ = "participants"
     __table_args__ = (Index("ix_participants_workshop_table", "workshop_id", "table_label"),)

@@ -25,6 +25,7 @@ from . import (
     lifecycle,
     live,
     participant,
+    polling_posts,
     room_tools,
     security,
     sender,
@@ -95,6 +96,8 @@ def register(app: Flask, socketio: SocketIO) -> None:
     guessing.register(app)
     sockets.register(app, socketio)
     socket_guard.register(app, socketio)
+    app.wsgi_app = polling_posts.WholePollingPosts(app.wsgi_app,
+                                                   socketio.server.eio.max_http_buffer_size)
     app.jinja_env.globals.update(
         all_phases=cycle.PHASES, cycle_position=cycle.position,
         next_phase_label=_next_phase_label, join_link=join_link, format_clock=_clock,

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 
 from .. import runtime_of
-from ..services import views
+from ..services import facilitator_sessions, views
 from ..services import workshops as workshop_service
 from ..services.errors import Invalid
 from .answers import facilitator_action
@@ -20,20 +20,31 @@ bp = Blueprint("facilitator", __name__, url_prefix="/w/<code>")
 def _page(template: str, code: str, **extra: object) -> ResponseReturnValue:
     workshop, _actor = as_facilitator(code)
     view = views.facilitator_view(runtime_of(current_app), workshop.id)
-    key = facilitator_key(workshop.code)
+    key = facilitator_key(workshop)
     return render_template(template, state=view.room, fv=view, workshop=view.room.workshop,
                            plenary=view.plenary,
                            join_url=join_link(workshop.code),
                            private_url=facilitator_link(workshop.code, key) if key else None,
-                           **extra)
+                           new_link=request.args.get("link") == "new", **extra)
 
 
 @bp.get("/f/<key>")
 def login(code: str, key: str) -> ResponseReturnValue:
-    """The facilitator's secret link: remember it in this browser, then drop it from the address."""
+    """The facilitator's secret link: sign this browser in (a session on the server; the
+    cookie gets only its token), then drop the key from the address."""
     workshop = workshop_service.facilitator_login(runtime_of(current_app), code, key)
-    remember_facilitator(workshop.code, key)
+    remember_facilitator(workshop, key)
     return redirect(url_for("facilitator.control", code=workshop.code))
+
+
+@bp.post("/private-link")
+def new_private_link(code: str) -> ResponseReturnValue:
+    """A new private link: the old one stops working and every device signed in to this
+    workshop is signed out, this one too; this browser then signs in with the new link."""
+    workshop, actor = as_facilitator(code)
+    key = facilitator_sessions.replace_key(runtime_of(current_app), actor)
+    remember_facilitator(workshop, key)
+    return redirect(url_for("facilitator.control", code=workshop.code, link="new"))
 
 
 @bp.get("/define")

@@ -75,7 +75,11 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def count_misses(response: Response) -> Response:
+        # The status first: a form whose sender vanished (or was cut off as too slow)
+        # cannot be read a second time, and its 400 is no miss.
+        if response.status_code not in FAILED:
+            return response
         code = _named_code()
-        if code is not None and response.status_code in FAILED and not holds(code):
+        if code is not None and not holds(code):
             runtime_of(current_app).limits.lookup_failed(address())
         return response

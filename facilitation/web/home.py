@@ -57,7 +57,7 @@ def create() -> ResponseReturnValue:
     workshop, key = workshop_service.create(runtime_of(current_app),
                                             request.form.get("plan", ""),
                                             request.form.get("title"))
-    remember_facilitator(workshop.code, key)
+    remember_facilitator(workshop, key)
     return redirect(url_for("facilitator.define", code=workshop.code))
 
 

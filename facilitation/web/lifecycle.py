@@ -38,6 +38,7 @@ def delete(code: str) -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out(code: str) -> ResponseReturnValue:
-    """Forget the workshop on this browser: the private link signs the facilitator in again."""
+    """End this browser's facilitator session, on the server too (a copy of the cookie opens
+    nothing now); the private link signs the facilitator in again."""
     sign_out_facilitator(code.upper())
     return render_template("facilitator/signed_out.html")

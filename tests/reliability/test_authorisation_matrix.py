@@ -130,8 +130,12 @@ HTTP_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/w/<code>/delete"): Route(facilitator_only(OK)),
     ("POST", "/w/<code>/delete"): Route(facilitator_only(OK), form={"confirm_code": "{code}"},
                                         may_change=frozenset({FACILITATOR_A})),
-    # Signing out forgets only the asker's own facilitator key: anyone may, nobody else loses.
-    ("POST", "/w/<code>/sign-out"): Route(everyone(OK)),
+    # Signing out ends only the asker's own facilitator session (its row is the change):
+    # anyone may, nobody else loses.
+    ("POST", "/w/<code>/sign-out"): Route(everyone(OK), may_change=frozenset({FACILITATOR_A})),
+    # A new private link: the old key and every facilitator session of A end.
+    ("POST", "/w/<code>/private-link"): Route(facilitator_only(to(CONTROL + r"\?link=new")),
+                                              may_change=frozenset({FACILITATOR_A})),
     # ---- added with Discover, Dream/Design/Deliver, reports and languages ----------------
     ("GET", "/accessibility"): Route(everyone(OK)),
     # Choosing a language only changes the asker's own session.
