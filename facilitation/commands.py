@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from . import create_app, runtime_of, server_lock, socketio_of, startup
 from .config import SettingsError
 from .export.backup import BackupError
-from .export.backup_schema import MAX_BYTES
+from .export.backup_json import MAX_BYTES
 from .export.files import export_file
 from .export.restore import restore
 from .plans import PlanError

@@ -11,21 +11,18 @@ models, so it needs no line.
 ``read`` refuses a file whole at its first problem, with one sentence that names the table,
 the row, the field and what is wrong, before anything is written. A backup that
 ``export_backup`` wrote of a real workshop always passes: every rule allows what the live app
-stores, and no more.
+stores, and no more. The rules themselves are in backup_rules.py; reading the JSON (with its
+size and nesting caps) in backup_json.py.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, UniqueConstraint
 
-from .. import characters
 from ..cycle import METHOD_PHASES, PHASES
 from ..plans import Plan
 from ..services import seating, stories
@@ -37,348 +34,43 @@ from ..services.text import LIMITS
 from ..services.votes import MAX_DOTS
 from ..store.models import Base
 from .backup import FORMAT, NAMED_ROWS, NOT_KEPT, VERSION, BackupError
+from .backup_json import parse
+from .backup_rules import (
+    ActivityKey,
+    Choice,
+    Context,
+    Day,
+    Flag,
+    Moment,
+    PlanName,
+    Ref,
+    RefByKind,
+    Rule,
+    Spotlight,
+    Text,
+    Token,
+    Whole,
+    kind_of,
+    shown,
+)
 
-#: Far beyond any workshop's backup (one of 60 people and 1,000 cards is about 0.7 MB),
-#: and small enough to read into memory.
-MAX_BYTES = 64 * 1024 * 1024
-#: A backup is four levels deep; much deeper is not one, and would exhaust the parser's stack.
-MAX_DEPTH = 100
 #: Counts, positions and versions: far beyond any workshop, well inside every database.
 COUNT = 2**31 - 1
-#: The longest a whole number in a backup is ever written (a 64-bit integer has 19 digits).
-_MOST_DIGITS = 20
-
-
-# -- reading the JSON: every oddity kept as a value, so the rules can name where it is --
-
-class _Huge:
-    """A number too long to be any database's (read as this, never converted)."""
-
-    def __init__(self, written: str) -> None:
-        self.digits = len(written.lstrip("-"))
-        self.written = written if self.digits <= 40 else ""
-
-    def __str__(self) -> str:
-        return f"{int(self.written):,}" if self.written else f"a number of {self.digits:,} digits"
-
-
-class _NotANumber:
-    """JSON has no NaN or Infinity; Python's reader accepts them, a backup never holds one."""
-
-    def __init__(self, written: str) -> None:
-        self.written = written
-
-    def __str__(self) -> str:
-        return self.written
-
-
-class _Object(dict):
-    """A JSON object; ``twice`` is the first name it gave twice (JSON keeps only the last)."""
-
-    twice: str | None = None
-
-
-def _whole(written: str) -> int | _Huge:
-    return _Huge(written) if len(written) > _MOST_DIGITS else int(written)
-
-
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    made = _Object(pairs)
-    if len(made) < len(pairs):
-        seen: set[str] = set()
-        made.twice = next(name for name, _value in pairs if name in seen or seen.add(name))
-    return made
-
-
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKET_OR_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-
-
-def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before the (recursive) parser sees it."""
-    depth = 0
-    for bracket in _NOT_BRACKET.sub("", _STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > MAX_DEPTH:
-            break
-    else:
-        return
-    depth = 0
-    for token in _BRACKET_OR_STRING.finditer(text):  # again, slowly, to say where
-        if token.group() in ("[", "{"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, token.start()) + 1
-                raise BackupError(f"the file is nested more than {MAX_DEPTH} levels deep at "
-                                  f"line {line:,}, and a backup is only four deep")
-        elif token.group() in ("]", "}"):
-            depth -= 1
-
-
-def parse(content: bytes) -> Any:
-    """The JSON in ``content``, with a clear refusal for what JSON or Python would choke on."""
-    if len(content) > MAX_BYTES:
-        raise BackupError(f"the file is larger than {MAX_BYTES:,} bytes (64 MB), the most a "
-                          "backup may be")
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BackupError(f"this is not a JSON backup file (byte {exc.start:,} is not "
-                          "UTF-8 text)") from None
-    _check_depth(text)
-    try:
-        return json.loads(text, parse_int=_whole, parse_constant=_NotANumber,
-                          object_pairs_hook=_object)
-    except json.JSONDecodeError as exc:
-        raise BackupError(f"this is not a JSON backup file ({exc.msg} at line {exc.lineno:,}, "
-                          f"column {exc.colno:,})") from None
-
-
-# -- describing values in messages --
-
-def _shown(value: Any) -> str:
-    """``value`` as a message shows it: quoted, invisible characters escaped, kept short."""
-    if isinstance(value, _Huge | _NotANumber):
-        return str(value)
-    if isinstance(value, list | dict):
-        return _kind(value)
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:36]}…{text[-1]}"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | _Huge):
-        return "a whole number"
-    if isinstance(value, float | _NotANumber):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "a mapping"
-
-
-# -- the rules a field may have --
-
-@dataclass
-class _Context:
-    """What the checks have learnt so far: the plan, and each table's row keys."""
-
-    plans: Mapping[str, Plan]
-    plan: Plan | None = None
-    keys: dict[str, set[Any]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A field's rule; ``problem`` says what is wrong with a value (never null: null is
-    allowed exactly when ``optional``), completing "table T, row N, field F …"."""
-
-    optional: bool = field(default=False, kw_only=True)
-
-    def maybe(self) -> Rule:
-        """The same rule for a field that may also be null."""
-        return replace(self, optional=True)
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        raise NotImplementedError
-
-    def reference(self, value: Any, row: Mapping[str, Any], ctx: _Context) -> str | None:
-        """For a field that points at a row: what is wrong with where it points."""
-        return None
-
-
-@dataclass(frozen=True)
-class Text(Rule):
-    """Text people typed (or a plan supplied): the live app's limit and character rules."""
-
-    limit: int
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if not isinstance(value, str):
-            return f"must be text, not {_kind(value)}"
-        if len(value) > self.limit:
-            return f"is {len(value):,} characters long; the limit is {self.limit:,}"
-        bad = characters.forbidden(value)
-        if bad:
-            return f"holds {bad}, which typed text never does"
-        if not characters.visible(value):
-            return "is empty or shows nothing (only spaces or invisible characters)"
-        return None
-
-
-@dataclass(frozen=True)
-class Token(Rule):
-    """A value the app itself makes, in its one shape (a code, an id, a hash)."""
-
-    pattern: str
-    meaning: str
-    _compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", re.compile(self.pattern))
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if not isinstance(value, str) or not self._compiled.fullmatch(value):
-            return f"must be {self.meaning}, not {_shown(value)}"
-        return None
-
-
-@dataclass(frozen=True)
-class Choice(Rule):
-    values: tuple[str, ...]
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if not isinstance(value, str) or value not in self.values:
-            choices = ", ".join(repr(v) for v in self.values)
-            return f"must be one of {choices}, not {_shown(value)}"
-        return None
-
-
-@dataclass(frozen=True)
-class Whole(Rule):
-    low: int
-    high: int
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if isinstance(value, _Huge):
-            return f"is {value}; it must be from {self.low:,} to {self.high:,}"
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"must be a whole number, not {_kind(value)}"
-        if not self.low <= value <= self.high:
-            return f"is {value:,}; it must be from {self.low:,} to {self.high:,}"
-        return None
-
-
-@dataclass(frozen=True)
-class Flag(Rule):
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if not isinstance(value, bool):
-            return f"must be true or false, not {_shown(value)}"
-        return None
-
-
-@dataclass(frozen=True)
-class Day(Rule):
-    """A date as the live app accepts one; the year's last day is left out because an
-    all-day calendar event ends the day after."""
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        try:
-            day = date.fromisoformat(value) if isinstance(value, str) and len(value) < 20 \
-                else None
-        except ValueError:
-            day = None
-        if day is None or day == date.max:
-            return f"must be a date such as '2026-07-31', not {_shown(value)}"
-        return None
-
-
-@dataclass(frozen=True)
-class Moment(Rule):
-    """A date and time as the database gives it (ISO 8601)."""
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        try:
-            if isinstance(value, str) and len(value) < 40:
-                datetime.fromisoformat(value)
-                return None
-        except ValueError:
-            pass
-        return f"must be a date and time such as '2026-07-31T09:30:00', not {_shown(value)}"
-
-
-@dataclass(frozen=True)
-class PlanName(Rule):
-    """The plan the workshop follows, which must be in this Appreciate's workshops/ folder."""
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if not isinstance(value, str) or value not in ctx.plans:
-            return (f"names the plan {_shown(value)}, which is not in this Appreciate's "
-                    "workshops/ folder; copy that plan file there first")
-        ctx.plan = ctx.plans[value]
-        return None
-
-
-@dataclass(frozen=True)
-class ActivityKey(Rule):
-    """An activity of the workshop's plan."""
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if ctx.plan is None or not isinstance(value, str) or ctx.plan.activity(value) is None:
-            plan = ctx.plan.name if ctx.plan else "?"
-            return f"names {_shown(value)}, which is not an activity of the plan {plan}"
-        return None
-
-
-@dataclass(frozen=True)
-class Ref(Rule):
-    """A row of ``table`` in this file, named by its id (of ``shape``)."""
-
-    table: str
-    shape: Rule = Whole(1, LARGEST)
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        return self.shape.problem(value, ctx)
-
-    def reference(self, value: Any, row: Mapping[str, Any], ctx: _Context) -> str | None:
-        if value not in ctx.keys.get(self.table, ()):
-            return f"points at {_shown(value)} in {self.table}, which is not in the file"
-        return None
-
-
-@dataclass(frozen=True)
-class RefByKind(Rule):
-    """A row of the table the field ``kind`` names (kind -> table)."""
-
-    kind: str
-    tables: Mapping[str, str]
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        return Whole(1, LARGEST).problem(value, ctx)
-
-    def reference(self, value: Any, row: Mapping[str, Any], ctx: _Context) -> str | None:
-        return Ref(self.tables[row[self.kind]]).reference(value, row, ctx)
-
-
-@dataclass(frozen=True)
-class Spotlight(Rule):
-    """'kind:id': one row of the table the kind names, shown large on the projector."""
-
-    tables: Mapping[str, str]
-
-    def _parts(self, value: Any) -> tuple[str, int] | None:
-        found = re.fullmatch(r"([a-z]{1,20}):([1-9][0-9]{0,17})", value) \
-            if isinstance(value, str) else None
-        if found is None or found.group(1) not in self.tables:
-            return None
-        return found.group(1), int(found.group(2))
-
-    def problem(self, value: Any, ctx: _Context) -> str | None:
-        if self._parts(value) is None:
-            kinds = ", ".join(self.tables)
-            return f"must be a kind ({kinds}), a colon and a number, not {_shown(value)}"
-        return None
-
-    def reference(self, value: Any, row: Mapping[str, Any], ctx: _Context) -> str | None:
-        kind, number = self._parts(value) or ("", 0)
-        return Ref(self.tables[kind]).reference(number, row, ctx)
-
 
 #: A row check: (field, problem) for a rule that spans fields, or None.
-RowCheck = Callable[[Mapping[str, Any], _Context], tuple[str, str] | None]
+RowCheck = Callable[[Mapping[str, Any], Context], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
 class TableRules:
+    """One table: each field's rule, in the order they are checked, and the checks that
+    span fields."""
+
     fields: dict[str, Rule]
     checks: tuple[RowCheck, ...] = ()
 
 
-def _activity_fits_phase(row: Mapping[str, Any], ctx: _Context) -> tuple[str, str] | None:
+def _activity_fits_phase(row: Mapping[str, Any], ctx: Context) -> tuple[str, str] | None:
     """The open activity belongs to the phase the room is in; the lobby and close have none."""
     activity = ctx.plan.activity(row.get("activity_key")) if ctx.plan else None
     phase = row.get("phase")
@@ -389,7 +81,8 @@ def _activity_fits_phase(row: Mapping[str, Any], ctx: _Context) -> tuple[str, st
     return None
 
 
-def _card_phase_is_its_activitys(row: Mapping[str, Any], ctx: _Context) -> tuple[str, str] | None:
+def _card_phase_is_its_activitys(row: Mapping[str, Any], ctx: Context) -> tuple[str, str] | None:
+    """A card is written in the phase its activity belongs to."""
     activity = ctx.plan.activity(row.get("activity_key")) if ctx.plan else None
     if activity is not None and row.get("phase") != activity.phase:
         return "phase", f"must be {activity.phase!r}, the phase of its activity"
@@ -623,11 +316,11 @@ def read(content: bytes, plans: Mapping[str, Plan], known_revisions: Collection[
 def check(document: Any, plans: Mapping[str, Plan], known_revisions: Collection[str]) -> None:
     """Every table, row and field of an already parsed backup, against ``TABLES``."""
     tables = _header(document, known_revisions)
-    ctx = _Context(plans)
+    ctx = Context(plans)
     for name, rules in TABLES.items():
         rows = tables.get(name, [])
         if not isinstance(rows, list):
-            raise BackupError(f"table {name} must be a list of rows, not {_kind(rows)}")
+            raise BackupError(f"table {name} must be a list of rows, not {kind_of(rows)}")
         _check_rows(name, rules, rows, ctx)
     for name, rules in TABLES.items():
         pointers = [(column, rule) for column, rule in rules.fields.items()
@@ -646,21 +339,21 @@ def _header(document: Any, known_revisions: Collection[str]) -> Mapping[str, Any
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError("this JSON file is not an Appreciate workshop backup")
     if getattr(document, "twice", None):
-        raise BackupError(f"the file names {_shown(document.twice)} twice")
+        raise BackupError(f"the file names {shown(document.twice)} twice")
     version = document.get("version")
     if type(version) is not int or version != VERSION:
-        raise BackupError(f"this backup has format version {_shown(version)}; this Appreciate "
+        raise BackupError(f"this backup has format version {shown(version)}; this Appreciate "
                           f"reads version {VERSION}")
     unknown = sorted(set(document) - {"format", "version", "schema", "tables"})
     if unknown:
-        raise BackupError(f"the file has {_shown(unknown[0])} besides its tables, which a "
+        raise BackupError(f"the file has {shown(unknown[0])} besides its tables, which a "
                           "backup never has")
     revisions = document.get("schema", [])
     revision = Token(r"[0-9A-Za-z_]{1,32}", "a schema revision")
     if not isinstance(revisions, list) or len(revisions) > 100:
         raise BackupError("the file's schema must be a list of schema revisions")
     for place, value in enumerate(revisions, start=1):
-        problem = revision.problem(value, _Context({}))
+        problem = revision.problem(value, Context({}))
         if problem:
             raise BackupError(f"the file's schema, item {place}, {problem}")
     newer = [rev for rev in revisions if rev not in known_revisions]
@@ -671,11 +364,11 @@ def _header(document: Any, known_revisions: Collection[str]) -> Mapping[str, Any
     if not isinstance(tables, dict):
         raise BackupError("the file has no tables")
     if getattr(tables, "twice", None):
-        raise BackupError(f"the file holds the table {_shown(tables.twice)} twice")
+        raise BackupError(f"the file holds the table {shown(tables.twice)} twice")
     for name in tables:
         if name not in TABLES:
             kept = "a backup never keeps" if name in NOT_KEPT else "this Appreciate does not know"
-            raise BackupError(f"the backup has a table {kept}: {_shown(name)} (was it made by "
+            raise BackupError(f"the backup has a table {kept}: {shown(name)} (was it made by "
                               "a newer version?)")
     workshops = tables.get("workshops")
     if not isinstance(workshops, list) or len(workshops) != 1:
@@ -685,7 +378,7 @@ def _header(document: Any, known_revisions: Collection[str]) -> Mapping[str, Any
     return tables
 
 
-def _check_rows(name: str, rules: TableRules, rows: list[Any], ctx: _Context) -> None:
+def _check_rows(name: str, rules: TableRules, rows: list[Any], ctx: Context) -> None:
     table = Base.metadata.tables[name]
     fillable = {column.name for column in table.columns if not column.primary_key and (
         column.nullable or column.default is not None or column.server_default is not None)}
@@ -697,13 +390,13 @@ def _check_rows(name: str, rules: TableRules, rows: list[Any], ctx: _Context) ->
     for number, row in enumerate(rows, start=1):
         where = f"table {name}, row {number}"
         if not isinstance(row, dict):
-            raise BackupError(f"{where} must be a mapping of fields to values, not {_kind(row)}")
+            raise BackupError(f"{where} must be a mapping of fields to values, not {kind_of(row)}")
         if getattr(row, "twice", None):
-            raise BackupError(f"{where} gives the field {_shown(row.twice)} twice")
+            raise BackupError(f"{where} gives the field {shown(row.twice)} twice")
         unknown = [column for column in row if column not in rules.fields]
         if unknown:
             raise BackupError(f"{where} has a field this Appreciate does not know: "
-                              f"{_shown(unknown[0])}")
+                              f"{shown(unknown[0])}")
         for column, rule in rules.fields.items():
             if column not in row:
                 if column in fillable:

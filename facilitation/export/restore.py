@@ -26,11 +26,12 @@ def restore(rt: Runtime, content: bytes, new_key: bool = False) -> tuple[Restore
     """Import a backup in one transaction (all or nothing), once the whole file has passed
     every check; with ``new_key``, issue a new facilitator key and return it (it is shown
     once, then kept only as a hash)."""
-    document = backup_schema.read(content, rt.plans, known_revisions())
+    revisions = known_revisions()
+    document = backup_schema.read(content, rt.plans, revisions)
     key = new_facilitator_key() if new_key else None
     try:
         with rt.store.engine.begin() as connection:
-            restored = import_backup(connection, document, known_revisions())
+            restored = import_backup(connection, document, revisions)
             if key:
                 connection.execute(update(Workshop).where(Workshop.id == restored.workshop_id)
                                    .values(facilitator_key_hash=hash_key(key)))

@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Column, Integer, func, select
 from facilitation import runtime_of
 from facilitation.export import backup
 from facilitation.export.backup import BackupError
-from facilitation.export.backup_schema import MAX_DEPTH
+from facilitation.export.backup_json import MAX_DEPTH
 from facilitation.export.restore import restore
 from facilitation.services import Runtime
 from facilitation.services.errors import Invalid

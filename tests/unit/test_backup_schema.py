@@ -12,9 +12,8 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
 
 from facilitation.export import backup
 from facilitation.export.backup import BackupError
-from facilitation.export.backup_schema import (
-    MAX_DEPTH,
-    TABLES,
+from facilitation.export.backup_json import MAX_DEPTH, parse
+from facilitation.export.backup_rules import (
     Choice,
     Day,
     Flag,
@@ -24,9 +23,9 @@ from facilitation.export.backup_schema import (
     Spotlight,
     Token,
     Whole,
-    parse,
 )
-from facilitation.export.backup_schema import Text as TextRule
+from facilitation.export.backup_rules import Text as TextRule
+from facilitation.export.backup_schema import TABLES
 from facilitation.store.models import Base
 
 KEPT = {table.name: table for table in backup.tables_in_order()}
