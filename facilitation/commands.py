@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from . import create_app, runtime_of, server_lock, serving, startup
 from .config import SettingsError
 from .export.backup import BackupError
+from .export.backup_json import MAX_BYTES
 from .export.files import export_file
 from .export.restore import restore
 from .plans import PlanError
@@ -149,7 +150,8 @@ def import_(args: argparse.Namespace) -> int:
     """Restore a JSON backup as a new workshop and say how to reach it."""
     app = startup.prepared(_settings(args))
     try:
-        content = Path(args.file).read_bytes()
+        with Path(args.file).open("rb") as handle:  # never more than a backup may be
+            content = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         print(f"Could not read {args.file}: {exc.strerror}.")
         return 2

@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from . import kinds
+from .characters import forbidden, visible
 from .cycle import METHOD_PHASES
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+# A plan is a few pages of text: these are far beyond any real one, and keep a wrong file
+# (or a hostile one) from costing memory, the interpreter's stack or a traceback.
+MAX_PLAN_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_DIGITS = 18
 
 
 class PlanError(ValueError):
@@ -115,9 +122,7 @@ class _Reader:
             if required:
                 raise self.fail(path, "is missing")
             return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, "must be text")
-        value = value.strip()
+        value = self._checked(value, path)
         if len(value) > limit:
             raise self.fail(path, f"is {len(value)} characters long; the limit is {limit}")
         return value
@@ -136,6 +141,15 @@ class _Reader:
             raise self.fail(path, f"must be between {low} and {high}, not {value}")
         return value
 
+    def _checked(self, value: Any, path: str) -> str:
+        """Text as a plan may hold it: something visible, no control characters."""
+        problem = forbidden(value) if isinstance(value, str) else None
+        if problem:
+            raise self.fail(path, f"holds {problem}; write it without")
+        if not isinstance(value, str) or not visible(value):
+            raise self.fail(path, "must be text")
+        return value.strip()
+
     def texts(self, data: dict, name: str, where: str, limit: int, low: int, high: int,
               required: bool = True) -> tuple[str, ...]:
         path = f"{where}.{name}" if where else name
@@ -150,11 +164,10 @@ class _Reader:
             raise self.fail(path, f"must have between {low} and {high} items, not {len(value)}")
         items = []
         for index, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{path}[{index}]", "must be text")
-            if len(item.strip()) > limit:
+            item = self._checked(item, f"{path}[{index}]")
+            if len(item) > limit:
                 raise self.fail(f"{path}[{index}]", f"is longer than {limit} characters")
-            items.append(item.strip())
+            items.append(item)
         return tuple(items)
 
 
@@ -261,11 +274,49 @@ def _parse_activity(r: _Reader, raw: Any, where: str, phase_key: str) -> Activit
     )
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """What the plan loader refuses although YAML allows it; the message is the problem."""
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """YAML's safe loader with two more refusals, each naming its line: nesting deeper than
+    MAX_DEPTH (the composer recurses, so a deep file would exhaust the stack) and numbers
+    written with more than MAX_DIGITS characters (Python will not even read one of 4,300)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(problem=f"it is nested more than {MAX_DEPTH} levels deep, which "
+                               "no plan needs", problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        written = str(node.value)
+        if len(written) > MAX_DIGITS:
+            raise _Refused(problem=f"the number {written[:12]}… ({len(written)} characters) is "
+                           "far larger than any a plan uses", problem_mark=node.start_mark)
+        return SafeConstructor.construct_yaml_int(self, node)
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:int", _PlanLoader.construct_bounded_int)
+
+
 def load_plan_file(path: Path) -> Plan:
     """Read and validate one plan file."""
     source = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanError(source, "", f"is {size:,} bytes; a plan file may be at most "
+                            f"{MAX_PLAN_BYTES:,}")
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlanLoader)  # a SafeLoader
+    except _Refused as exc:
+        raise PlanError(source, f"line {exc.problem_mark.line + 1}", str(exc.problem)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

@@ -17,6 +17,8 @@ Two tables are left out on purpose (NOT_KEPT): the theme board's undo steps are 
 that name rows by their ids in the live database, so a restored board starts a fresh undo
 history; and the facilitators' sessions, so a backup never holds a way in.
 
+Before anything is written, import checks the whole file against backup_schema.py.
+
 The facilitator key is stored only as a hash, and the hash is restored as it was: the old
 private link keeps working (with the new code, if the code had to change).
 
@@ -32,11 +34,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, insert, select, text
+from sqlalchemy import Column, Connection, Table, insert, select, text, update
 from sqlalchemy.schema import sort_tables
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..services.access import new_join_code, new_participant_id
+from ..services.moderation import ITEM_TABLES
 from ..store.models import Base
 
 FORMAT = "appreciate-workshop-backup"
@@ -51,6 +54,13 @@ POLYMORPHIC: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
                                                "proposition": "propositions"}),
     ("votes", "target_id"): ("target_type", {"contribution": "contributions",
                                              "proposition": "propositions"}),
+}
+
+#: (table, column) -> kind -> table: text columns that name one row as "kind:id" (the
+#: projector's spotlight). Renumbered like any reference; one that names no row of the
+#: workshop (its commitment was withdrawn since) is written as null.
+NAMED_ROWS: dict[tuple[str, str], dict[str, str]] = {
+    ("workshops", "spotlight"): {kind: model.__tablename__ for kind, model in ITEM_TABLES.items()},
 }
 
 
@@ -158,6 +168,14 @@ def _from_json(value: Any, column: Column, where: str) -> Any:
     return value
 
 
+def _named_row(value: str, tables: dict[str, str], numbers: dict[str, dict[Any, Any]]
+               ) -> str | None:
+    """A "kind:id" value with the id mapped through ``numbers`` (None if it names no row)."""
+    kind, _, digits = value.partition(":")
+    mapped = numbers.get(tables.get(kind, ""), {}).get(int(digits) if digits.isdecimal() else -1)
+    return f"{kind}:{mapped}" if mapped is not None else None
+
+
 def _schema_revisions(connection: Connection) -> list[str]:
     return sorted(connection.execute(text("select version_num from alembic_version")).scalars())
 
@@ -183,7 +201,9 @@ def export_backup(connection: Connection, workshop_id: int) -> bytes:
             for column in table.columns:
                 value = row[column.name]
                 reference = _reference(table, column)
-                if value is not None and reference is not None:
+                if value is not None and (table.name, column.name) in NAMED_ROWS:
+                    value = _named_row(value, NAMED_ROWS[(table.name, column.name)], numbers)
+                elif value is not None and reference is not None:
                     target = reference[1](row)
                     if target in numbers:
                         if value not in numbers[target]:
@@ -194,36 +214,6 @@ def export_backup(connection: Connection, workshop_id: int) -> bytes:
             out.append(record)
         document["tables"][table.name] = out
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def read_backup(content: bytes) -> dict[str, Any]:
-    """Parse and check a backup file before anything is written."""
-    try:
-        document = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(f"this is not a JSON backup file ({exc})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError("this JSON file is not an Appreciate workshop backup")
-    if document.get("version") != VERSION:
-        raise BackupError(f"this backup has format version {document.get('version')!r}; "
-                          f"this Appreciate reads version {VERSION}")
-    tables = document.get("tables")
-    if not isinstance(tables, dict) or not isinstance(tables.get("workshops"), list) or \
-            len(tables["workshops"]) != 1:
-        raise BackupError("the backup must hold exactly one workshop")
-    known = Base.metadata.tables
-    for name, rows in tables.items():
-        if name not in known:
-            raise BackupError(f"the backup has a table this Appreciate does not know: {name} "
-                              "(was it made by a newer version?)")
-        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-            raise BackupError(f"table {name} must be a list of rows")
-        for number, row in enumerate(rows, start=1):
-            unknown = set(row) - set(known[name].columns.keys())
-            if unknown:
-                raise BackupError(f"{name} row {number} has a column this Appreciate does "
-                                  f"not know: {sorted(unknown)[0]}")
-    return document
 
 
 def import_backup(connection: Connection, document: dict[str, Any],
@@ -237,6 +227,7 @@ def import_backup(connection: Connection, document: dict[str, Any],
     new_ids: dict[str, dict[Any, Any]] = {}
     code_changed = False
     renamed: dict[str, str] = {}
+    named_rows: list[tuple[Table, str, Any, str]] = []  # set once their rows are in
     for table in tables_in_order():
         mapping = new_ids.setdefault(table.name, {})
         for number, record in enumerate(tables.get(table.name, []), start=1):
@@ -253,6 +244,9 @@ def import_backup(connection: Connection, document: dict[str, Any],
                         raise BackupError(f"{where}.{column.name} points at a row of {target} "
                                           "that is not in the backup")
                     row[column.name] = new_ids[target][row[column.name]]
+            for (name, column), _kinds in NAMED_ROWS.items():
+                if name == table.name and row.get(column) is not None:
+                    named_rows.append((table, column, row.get("id"), row.pop(column)))
             if table.name == "workshops":
                 code_changed = _free_code(connection, table, row)
             if table.name == "participants":
@@ -266,6 +260,11 @@ def import_backup(connection: Connection, document: dict[str, Any],
                 mapping[local] = result.inserted_primary_key[0]
             else:
                 connection.execute(insert(table).values(**row))
+    for table, column, local, value in named_rows:
+        kind, _, number = value.partition(":")
+        target = new_ids[NAMED_ROWS[(table.name, column)][kind]][int(number)]
+        connection.execute(update(table).where(table.c.id == new_ids[table.name][local])
+                           .values({column: f"{kind}:{target}"}))
     workshop_id = new_ids["workshops"][tables["workshops"][0].get("id")]
     code = connection.scalar(select(Base.metadata.tables["workshops"].c.code).where(
         Base.metadata.tables["workshops"].c.id == workshop_id))

@@ -11,7 +11,8 @@ from ..services import Runtime, facilitator_sessions
 from ..services.access import hash_key, new_facilitator_key
 from ..store.database import MIGRATIONS
 from ..store.models import Workshop
-from .backup import BackupError, Restored, import_backup, read_backup
+from . import backup_schema
+from .backup import BackupError, Restored, import_backup
 
 
 def known_revisions() -> set[str]:
@@ -22,17 +23,15 @@ def known_revisions() -> set[str]:
 
 
 def restore(rt: Runtime, content: bytes, new_key: bool = False) -> tuple[Restored, str | None]:
-    """Import a backup in one transaction (all or nothing); with ``new_key``, issue a new
-    facilitator key and return it (it is shown once, then kept only as a hash)."""
-    document = read_backup(content)
-    plan_name = document["tables"]["workshops"][0].get("plan_name")
-    if plan_name not in rt.plans:
-        raise BackupError(f"the workshop follows the plan {plan_name!r}, which is not in this "
-                          "Appreciate's workshops/ folder; copy that plan file there first")
+    """Import a backup in one transaction (all or nothing), once the whole file has passed
+    every check; with ``new_key``, issue a new facilitator key and return it (it is shown
+    once, then kept only as a hash)."""
+    revisions = known_revisions()
+    document = backup_schema.read(content, rt.plans, revisions)
     key = new_facilitator_key() if new_key else None
     try:
         with rt.store.engine.begin() as connection:
-            restored = import_backup(connection, document, known_revisions())
+            restored = import_backup(connection, document, revisions)
             if key:
                 connection.execute(update(Workshop).where(Workshop.id == restored.workshop_id)
                                    .values(facilitator_key_hash=hash_key(key)))

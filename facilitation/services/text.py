@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from ..characters import FORBIDDEN, visible
 from ..translation import Term
 from .errors import Invalid
-
-# C0/C1 control characters except tab and newline, direction overrides and lone surrogate
-# halves (a broken page's JSON can carry them; no database or export can store one): they
-# break exports and can hide or reorder text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# What shows on a screen: letters, marks, numbers, punctuation and symbols (emoji included).
-# Text of nothing else (zero-width spaces and joiners, say) looks empty, so it is empty.
-_SEEN = frozenset("LMNPS")
 
 LIMITS = {
     "contribution": 2000,
@@ -49,11 +41,11 @@ def clean(value: object, field: str, label: str, *, required: bool = True,
     if not isinstance(value, str):
         raise Invalid("%(label)s must be text.", label=Term(label))
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    text = FORBIDDEN.sub("", text)  # which characters: see facilitation/characters.py
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()
-    if not any(unicodedata.category(ch)[0] in _SEEN for ch in text):
+    if not visible(text):
         text = ""
     if not text:
         if required:

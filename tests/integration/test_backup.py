@@ -155,13 +155,16 @@ def test_problems_inside_a_backup_leave_the_data_untouched(runtime, seed) -> Non
 
     before = workshops()
     cases = [
-        (lambda d: d["tables"].update(mystery=[]), "does not know: mystery"),
+        (lambda d: d["tables"].update(mystery=[]), "does not know: 'mystery'"),
         (lambda d: d["schema"].append("9999"), "newer version of Appreciate"),
         (lambda d: d["tables"]["workshops"][0].update(plan_name="gone"), "copy that plan file"),
-        (lambda d: d["tables"]["votes"][0].update(target_id=999), "not in the backup"),
-        (lambda d: d["tables"]["commitments"][0].update(due_date="soon"), "is not a date"),
+        (lambda d: d["tables"]["votes"][0].update(target_id=999),
+         "table votes, row 1, field target_id points at 999 in contributions, which is not in "
+         "the file"),
+        (lambda d: d["tables"]["commitments"][0].update(due_date="soon"),
+         "table commitments, row 1, field due_date must be a date"),
         (lambda d: d["tables"]["stories"][-1].update(group_id=None, headline=None),
-         "do not fit together"),
+         "table stories, row 6, field headline must have a value, not null"),
     ]
     for change, message in cases:
         with pytest.raises(BackupError, match=message):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from facilitation.config import PROJECT_ROOT
 from facilitation.plans import PlanError, load_plan_file, load_plans, parse_plan
@@ -185,3 +188,80 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     with pytest.raises(PlanError, match="^latin.yaml: is not UTF-8 text"):
         load_plan_file(path)
+
+
+# -- hostile plan files: clear messages, never a traceback --
+
+def _write_with(tmp_path: Path, path: list, raw: str, name: str = "hostile") -> Path:
+    """The valid plan as YAML with ``raw`` (YAML written by hand) at ``path``."""
+    data = _broken(_set(path, "@@RAW@@"))
+    target = tmp_path / f"{name}.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).replace("'@@RAW@@'", raw),
+                      encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(("path", "raw", "message"), [
+    (["title"], "[" * 50_000 + "]" * 50_000, r"line \d+: it is nested more than 32 levels"),
+    (["summary"], "{a: " * 40 + "1" + "}" * 40, r"line \d+: it is nested more than 32 levels"),
+    (["duration_minutes"], "1" * 5000, r"line \d+: the number 111111111111… \(5000 characters\)"),
+    (["duration_minutes"], "0x" + "f" * 40, r"the number 0xffffffffff… \(42 characters\)"),
+    (["duration_minutes"], str(2**80), r"the number 120892581961… \(25 characters\)"),
+    (["duration_minutes"], str(10**17), r"duration_minutes: must be between 1 and 1440, not 1"),
+    (DREAM_ACTIVITY + ["minutes"], ".nan", r"minutes: must be a whole number"),
+    (["title"], '"Our best\\0day"', r"title: holds a control character \(U\+0000\)"),
+    (["topic", "question"], '"When \\u202Eare we at our best?"',
+     r"topic.question: holds a text-direction control \(U\+202E\)"),
+    (["agreements", 0], '"\\u200B\\u200D"', r"agreements\[0\]: must be text"),
+    (DREAM_ACTIVITY + ["prompt"], '"\\uD800"',
+     r"prompt: holds half of a character \(the lone surrogate U\+D800\)"),
+])
+def test_hostile_values_in_a_plan_file_are_named(tmp_path: Path, path: list, raw: str,
+                                                 message: str) -> None:
+    with pytest.raises(PlanError, match=r"^hostile.yaml: ") as caught:
+        load_plan_file(_write_with(tmp_path, path, raw))
+    assert re.search(message, str(caught.value)), str(caught.value)
+
+
+def test_a_plan_file_larger_than_any_plan_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(2 * 1024**3)
+    with pytest.raises(PlanError, match=r"^huge.yaml: is 2,147,483,648 bytes; a plan file may "
+                                        r"be at most 1,048,576"):
+        load_plan_file(path)
+
+
+def _paths(data: object, prefix: list) -> list[list]:
+    """Every place in a plan's data a value could be replaced."""
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, [*prefix, key])
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, [*prefix, index])
+    return found
+
+
+HOSTILE_YAML = st.one_of(
+    st.integers(33, 20_000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(19, 6000).map(lambda digits: "9" * digits),
+    st.sampled_from([str(2**63), str(-(2**80)), ".inf", "-.nan", "1e999", "null", "~", "true",
+                     "[]", "{}", "2026-07-31", "!!binary aGk=", '"\\0"', '"\\x1b[31m"',
+                     '"\\u202e"', '"\\u2066x"', '"\\u200b"', '" "', '"\\t"', "&a [*a]",
+                     '"' + "x" * 5000 + '"', "{? [a]: b}"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_any_hostile_value_anywhere_in_a_plan_gives_a_plan_error(tmp_path_factory,
+                                                                 data) -> None:
+    path = data.draw(st.sampled_from(_paths(valid_plan(), [])))
+    raw = data.draw(HOSTILE_YAML)
+    target = _write_with(tmp_path_factory.mktemp("plan"), path, raw)
+    try:
+        load_plan_file(target)
+    except PlanError as exc:
+        assert str(exc).startswith("hostile.yaml: ") and "\n" not in str(exc)
