@@ -25,7 +25,7 @@ from sqlalchemy import Table, UniqueConstraint
 
 from ..cycle import METHOD_PHASES, PHASES
 from ..plans import Plan
-from ..services import seating, stories
+from ..services import authorship, seating, stories
 from ..services.deliver import KINDS as COMMITMENT_KINDS
 from ..services.numbers import LARGEST
 from ..services.once import CLIENT_ID as CLIENT_ID_PATTERN
@@ -100,6 +100,9 @@ CLIENT_ID = Token(CLIENT_ID_PATTERN.pattern.strip("^$"), "a form's id (8 to 64 l
                   "digits, '-' or '_')")
 TABLE_LABEL = Token(r"[1-9][0-9]{0,8}", "a table's number")
 ACTIVITY = ActivityKey()
+# services.authorship: a row's seal (nonce:mac) and a story's fixed seal (a mac alone).
+SEAL = Token(r"[0-9a-f]{24}:[0-9a-f]{32}", "a seal (24 and 32 hexadecimal digits)")
+SLOT = Token(r"[0-9a-f]{32}", "a story's seal (32 hexadecimal digits)")
 WHEN = Moment()
 CARD_KINDS = {"contribution": "contributions", "story": "stories"}
 ITEM_KINDS = {**CARD_KINDS, "proposition": "propositions"}
@@ -142,6 +145,7 @@ TABLES: dict[str, TableRules] = {
         "body": Text(max(LIMITS["contribution"], LIMITS["dream"])),
         "author_name": Text(LIMITS["display_name"]).maybe(),
         "client_id": CLIENT_ID,
+        "owner_tag": SEAL.maybe(),
         "hidden": Flag(),
         "table_label": TABLE_LABEL.maybe(),
         "created_at": WHEN,
@@ -151,6 +155,7 @@ TABLES: dict[str, TableRules] = {
         "activity_key": ACTIVITY,
         "locked": Flag(),
         "revealed": Flag(),
+        "results_shown": Flag(),
         "dots": Whole(1, MAX_DOTS).maybe(),
         "timer_seconds": Whole(0, COUNT).maybe(),
         # time added after the timer ran out counts from then, so this can fall below zero
@@ -178,8 +183,9 @@ TABLES: dict[str, TableRules] = {
         "workshop_id": Ref("workshops"),
         "activity_key": ACTIVITY,
         "group_id": Ref("pair_groups").maybe(),
-        "recorder_id": PARTICIPANT.maybe(),
-        "teller_id": PARTICIPANT.maybe(),
+        "teller_position": PLACE.maybe(),
+        "recorder_tag": SLOT.maybe(),
+        "teller_tag": SLOT.maybe(),
         "headline": Text(LIMITS["headline"]),
         "notes": Text(LIMITS["story_notes"]).maybe(),
         "enablers": Text(LIMITS["story_field"]).maybe(),
@@ -221,7 +227,7 @@ TABLES: dict[str, TableRules] = {
         "id": ID,
         "workshop_id": Ref("workshops"),
         "activity_key": ACTIVITY,
-        "participant_id": PARTICIPANT,
+        "owner_tag": SEAL.maybe(),
         "target_type": Choice(tuple(VOTE_KINDS)),
         "target_id": RefByKind("target_type", VOTE_KINDS),
         "created_at": WHEN,
@@ -243,6 +249,7 @@ TABLES: dict[str, TableRules] = {
         "text": Text(LIMITS["proposition"]),
         "version": COUNTER,
         "participant_id": PARTICIPANT.maybe(),
+        "owner_tag": SEAL.maybe(),
         "hidden": Flag(),
         "client_id": CLIENT_ID.maybe(),
         "created_at": WHEN,
@@ -291,13 +298,20 @@ TABLES: dict[str, TableRules] = {
         "id": ID,
         "workshop_id": Ref("workshops"),
         "activity_key": ACTIVITY,
-        "participant_id": PARTICIPANT.maybe(),
+        "owner_tag": SEAL.maybe(),
         "answer_1": Whole(SCALE[0], SCALE[-1]),
         "answer_2": Whole(SCALE[0], SCALE[-1]),
         "answer_3": Whole(SCALE[0], SCALE[-1]),
         "answer_4": Whole(SCALE[0], SCALE[-1]),
         "word": Text(LIMITS["pulse_word"]).maybe(),
         "created_at": WHEN,
+    }),
+    "participation": TableRules({
+        "workshop_id": Ref("workshops"),
+        "activity_key": ACTIVITY,
+        "participant_id": PARTICIPANT,
+        "counting": Choice((authorship.ITEMS, authorship.DOTS)),
+        "items": PLACE,
     }),
 }
 

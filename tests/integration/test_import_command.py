@@ -48,7 +48,7 @@ def whole(tmp_path_factory) -> Whole:
     directory that already holds another workshop (so every id there is different)."""
     base = tmp_path_factory.mktemp("whole")
     source = prepared({"DATA_DIR": str(base / "source"), "TESTING": True,
-                       "SOCKETIO_ASYNC_MODE": "threading", "RATE_LIMITS": ROOMY})
+                       "SOCKETIO_ASYNC_MODE": "threading", **ROOMY})
     run = run_whole_workshop(runtime_of(source))
     runtime_of(source).store.dispose()
     exported = run_app("export", run.code, "--format", "json", "-o", str(base / "whole.json"),

@@ -22,18 +22,18 @@ from facilitation.services import (
     seating,
     stories,
     themes,
+    views,
     votes,
 )
 from facilitation.services import workshops as workshop_service
 from facilitation.services.access import Actor
-from facilitation.services.limits import Rate
 from facilitation.suggestions import signature_of
 
 from .discover_room import Room
 
 PLAN = "at-our-best-with-each-other"
 #: Limits a room of six cannot meet while a script plays every part in a second.
-ROOMY = {"events": Rate(10**9, 10**9), "sharing": Rate(10**9, 10**9)}
+ROOMY = {"LIMIT_EVENTS": "1000000 per second", "LIMIT_SHARING": "1000000 per second"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,11 @@ def run_whole_workshop(rt: Runtime) -> WholeRun:
         "headline": "The porter stayed to help us", "notes": "Night shift,\nwinter",
         "enablers": "Trust", "values": "Kindness", "wishes": "More of it",
         "quote": "Nobody was left on their own", "sharing": "report"})
-    teller = next(p for p in people if p.participant_id == story.teller_id)
+    with rt.store.reading() as db:
+        pair = pairs.my_pair(db, workshop.id, "best-of-us-interview", people[0].participant_id)
+    teller = next(p for p in people
+                  if p.participant_id == pair.partner_to_interview.participant_id)
+    views.my_view(rt, teller)  # the teller's phone shows the quote to answer
     stories.answer_quote(rt, teller, story.id, True)
     waiting = people[5]
     pairs.offer_pair_code(rt, waiting)  # nobody joins: the code stays in the backup

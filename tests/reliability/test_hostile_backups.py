@@ -46,7 +46,7 @@ CHECKS = settings(max_examples=120, deadline=None,
 def arena(tmp_path_factory) -> tuple[Runtime, dict]:
     """A data directory holding one whole workshop, and that workshop's backup."""
     app = prepared({"DATA_DIR": str(tmp_path_factory.mktemp("hostile-backups")),
-                    "TESTING": True, "SOCKETIO_ASYNC_MODE": "threading", "RATE_LIMITS": ROOMY})
+                    "TESTING": True, "SOCKETIO_ASYNC_MODE": "threading", **ROOMY})
     rt = runtime_of(app)
     run = run_whole_workshop(rt)
     with rt.store.engine.connect() as connection:
