@@ -25,7 +25,8 @@ pytestmark = pytest.mark.e2e
 LIVE_VIEWS = ("phone", "phone (Cymraeg)", "control page", "projector")
 STATES = (
     "lobby", "Define", "Discover: pairs and the story form", "Discover: cards shared",
-    "Discover: the theme board", "Dream, results hidden", "Dream, results shown", "Design",
+    "Discover: the theme board", "Dream, results hidden", "Dream, results from fewer than 3 voters",
+    "Dream, results shown", "Design",
     "Deliver", "check-out", "check-out, results shown", "closed",
 )
 OTHER_PAGES = (

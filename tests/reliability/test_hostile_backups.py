@@ -224,7 +224,8 @@ def test_deep_nesting_is_refused(arena, ledger, data) -> None:
     raw = opening * depth + ("[]" if opening == "[" else "1") + closing * depth
     changed = copy.deepcopy(document)
     changed["tables"][table][number][field] = RAW
-    if depth + 4 <= MAX_DEPTH:  # deep, but the parser copes: the field is named
+    levels = depth + (1 if opening == "[" else 0)  # the innermost "[]" is a level too
+    if levels + 4 <= MAX_DEPTH:  # deep, but the parser copes: the field is named
         refused(rt, encoded(changed, raw), table, number, field, ledger)
     else:  # refused before parsing, by where it is in the file
         message = refused(rt, encoded(changed, raw), None, None, None, ledger)
