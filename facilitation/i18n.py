@@ -62,6 +62,9 @@ def live_words() -> dict[str, str]:
         "time_up": gettext("Time is up."),
         "left": gettext("%(clock)s left.", clock="{clock}"),
         "deleted": gettext("This workshop has been deleted"),
+        # The projector's lists show what fits on the screen (static/js/live/fit.js).
+        "one_more": gettext("And 1 more."),
+        "many_more": gettext("And %(count)s more.", count="{n}"),
     }
 
 

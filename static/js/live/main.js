@@ -14,6 +14,8 @@
  *   outbox.js      the composer: contributions queued, sent, acknowledged
  *   timer.js       the activity's countdown
  *   contrast.js    the projector's high-contrast display
+ *   join_display.js the join code shown large on the projector, from the control page
+ *   fit.js         the projector's lists cut to what fits on the screen
  *   dragging.js    dragging a card onto a theme
  *
  * Module scripts run after the page is parsed, after the classic deferred scripts before
@@ -24,6 +26,8 @@
 import { connect } from "./connection.js";
 import { followContrastChoice } from "./contrast.js";
 import { allowDraggingCards } from "./dragging.js";
+import { fitOnResize } from "./fit.js";
+import { followJoinDisplay } from "./join_display.js";
 import { keepDrafts } from "./drafts.js";
 import { keepFocus } from "./focus.js";
 import { flushOutbox, startComposer } from "./outbox.js";
@@ -47,6 +51,8 @@ function start() {
   watchRedraws();
   allowDraggingCards();
   followContrastChoice();
+  followJoinDisplay();
+  fitOnResize();
   afterSwap(); // the server's own first draw: drafts back, timer set, fetches started
   startComposer(socket);
   // Said on the page, so tests (and anyone debugging) can tell the live script is running.

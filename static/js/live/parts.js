@@ -8,11 +8,13 @@
  * - Sections someone opened stay open; focus and unsaved fields are kept (focus.js,
  *   drafts.js); new cards and a new activity are announced to screen-reader users.
  * - After every redraw: drafts put back, the composer shown or hidden, the timer set, and a
- *   big room's own fetches started, each after its random moment.
+ *   big room's own fetches started, each after its random moment, and the projector's
+ *   lists cut to the screen.
  */
 
 import { announce } from "./announce.js";
 import { putBack, restoreDrafts, unsavedFields } from "./drafts.js";
+import { fitToScreen } from "./fit.js";
 import { rememberFocus, restoreFocus } from "./focus.js";
 import { onPhone, words } from "./page.js";
 import { tickTimer } from "./timer.js";
@@ -149,6 +151,7 @@ export function afterSwap() {
   syncComposer();
   tickTimer();
   startSpreadFetches();
+  fitToScreen();
 }
 
 export function watchRedraws() {

@@ -1,6 +1,6 @@
 /*
  * What this device keeps in localStorage, and under which names: unsent contributions,
- * drafts and the projector's contrast choice. Reading and writing never fail (private mode
+ * drafts, the projector's contrast choice and whether it shows the join code large. Reading and writing never fail (private mode
  * or full storage only means the text stays in its box), and forgetting a workshop finds
  * every name here.
  */
@@ -12,6 +12,8 @@ export var composerDraftKey = "appreciate:draft:" + code;
 export var outboxKey = "appreciate:outbox:" + code;
 // Not per workshop: the projector follows this browser's choice in every workshop.
 export var contrastKey = "appreciate:projector-contrast";
+// Per workshop: the join code shown large on the projector (join_display.js).
+export var joinShownKey = "appreciate:projector-join:" + code;
 
 export function fieldDraftKey(field) { return composerDraftKey + ":" + field.dataset.draft; }
 
@@ -41,4 +43,5 @@ export function forgetWorkshop() {
   fieldDrafts.forEach(function (key) { store(key, null); });
   store(composerDraftKey, null);
   store(outboxKey, null);
+  store(joinShownKey, null);
 }
