@@ -4,6 +4,7 @@ note for when something painful comes up are one tap away, not in the way."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -79,3 +80,22 @@ def test_the_thing_to_do_starts_on_the_first_screen(server, new_context) -> None
     finally:
         facilitator.close()
         phone.close()
+
+
+def test_the_wall_count_follows_new_cards_live(server, new_context) -> None:
+    facilitator, code = people.start_workshop(server.url)
+    phone, other = people.join(server.url, code), people.join(server.url, code)
+    try:
+        ana = open_as(new_context, server.url, phone, f"/w/{code}/", viewport=PHONE)
+        expect(ana.locator("#wall-count")).to_have_text("(0)")
+        sharer = people.live(server.url, code, other, time.monotonic() + 60)
+        for n in (1, 2):
+            sharer.call("contribute", {"activity": "arrival-hopes", "text": f"Hopeful {n}",
+                                       "client_id": f"wall-count-0{n}"}, timeout=30)
+            expect(ana.locator("#wall .card-body", has_text=f"Hopeful {n}")).to_have_count(1)
+            expect(ana.locator("#wall-count")).to_have_text(f"({n})")
+        sharer.disconnect()
+    finally:
+        facilitator.close()
+        phone.close()
+        other.close()
