@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import gettext
 from flask_socketio import SocketIO
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
-from .. import cycle, small_numbers
+from .. import cycle, runtime_of, small_numbers
+from ..export.files import FORMATS
+from ..export.outcomes import Outcomes, public_outcomes
 from ..live.fragments import PHONE_SHOWS
 from ..services import seating, stories
 from . import (
@@ -84,6 +86,11 @@ class RecordId(IntegerConverter):
     regex = r"[0-9]{1,18}"
 
 
+def _closing_outcomes(workshop_id: int) -> Outcomes:
+    """What the group decided, for the closed workshop's screens (export.outcomes)."""
+    return public_outcomes(runtime_of(current_app), workshop_id)
+
+
 def register(app: Flask, socketio: SocketIO) -> None:
     """Attach every blueprint, handler and hook to ``app``."""
     app.url_map.converters["int"] = RecordId  # before any route is added
@@ -104,7 +111,8 @@ def register(app: Flask, socketio: SocketIO) -> None:
         format_clock_words=_clock_words, sharing_levels=stories.SHARING,
         csrf_field=_csrf_field,
         table_size=seating.TABLE_SIZE, seat_from=seating.AUTO_FROM,
-        phone_shows=PHONE_SHOWS,
+        phone_shows=PHONE_SHOWS, closing_outcomes=_closing_outcomes,
+        report_downloads=[(fmt, label) for fmt, (_media, label) in FORMATS.items()],
         **method_globals())
     app.jinja_env.filters["people"] = small_numbers.people
     app.jinja_env.tests["few"] = small_numbers.few
