@@ -116,10 +116,11 @@ class Offences:
             return
         self._closing.add(eio_sid)
         self._log(eio_sid, what, count)
-        self._penalise(self._server.environ.get(eio_sid) or {})
+        self.penalise(self._server.environ.get(eio_sid) or {})
         self._server.eio.disconnect(eio_sid)
 
-    def _penalise(self, environ: WSGIEnvironment) -> None:
+    def penalise(self, environ: WSGIEnvironment) -> None:
+        """Make this connection's sender wait before its next one (doubling each time)."""
         now = time.monotonic()
         if len(self._penalties) > 10_000:
             self._penalties = {k: v for k, v in self._penalties.items()
@@ -183,6 +184,7 @@ class EndBrokenWebSockets:
                 raise
             self._offences.log_closed(str(environ.get("REMOTE_ADDR", "unknown address")),
                                       f"a frame that is not Engine.IO ({type(exc).__name__})", 1)
+            self._offences.penalise(environ)
             return []
 
 

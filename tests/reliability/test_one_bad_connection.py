@@ -180,8 +180,12 @@ def test_a_sender_cut_off_waits_before_connecting_again_and_nobody_else_does(
         flood = Flood("cut off", lambda _n: "42[")
         flood.run(url, cookie_, opening, until)
         assert flood.closed_by_server and not flood.trouble, flood.trouble
+    # A frame that is not even Engine.IO ends the connection before Socket.IO sees it.
+    garbler = people.join(base, code)
+    garbled = "; ".join(f"{k}={v}" for k, v in garbler.cookies.items())
+    Flood("not Engine.IO", lambda n: f"x{n}").run(url, garbled, "40", time.monotonic() + 1)
     try:
-        for headers in ({"Cookie": cookie}, {}):
+        for headers in ({"Cookie": cookie}, {}, {"Cookie": garbled}):
             turned_away = requests.get(handshake, headers=headers, timeout=10)
             assert turned_away.status_code == 429, turned_away.text
             assert 1 <= int(turned_away.headers["Retry-After"]) <= 120
@@ -192,5 +196,5 @@ def test_a_sender_cut_off_waits_before_connecting_again_and_nobody_else_does(
         assert reply.get("ok"), reply
         colleague.disconnect()
     finally:
-        for session in (facilitator, offender):
+        for session in (facilitator, offender, garbler):
             session.close()
