@@ -6,7 +6,10 @@
 It seeds a workshop (by default 60 people and 1,000 cards, with a story each, eight themes,
 ranked dreams and propositions, a commitment each, action teams and a check-out), then
 renders its full report the way the app does: the model and HTML in this process, the PDF in
-a child process (facilitation/export/pdf.py). The baseline, measured in the same run and
+a process forked by the warm renderer (facilitation/export/pdf_process.py), which the report
+page starts before anyone clicks for the PDF ("report_warm"); and, as before the warm
+renderer existed, in a fresh child process that first imports WeasyPrint ("report", with its
+CPU time and peak memory). The baseline, measured in the same run and
 interleaved with it, is the same child rendering the same words as plain paragraphs with no
 styles or bundled fonts, so the ratio shows what the report's design costs over WeasyPrint
 itself. With ``--against`` (a commit, e.g. ``main`` or ``HEAD~3``), that commit's own report of
@@ -37,7 +40,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from facilitation import runtime_of  # noqa: E402
 from facilitation.export.model import build_report  # noqa: E402
-from facilitation.export.pdf_process import PDF_SCRIPT  # noqa: E402
+from facilitation.export.pdf_process import PDF_SCRIPT, WarmRenderer  # noqa: E402
 from facilitation.export.report_html import render_print_document  # noqa: E402
 from facilitation.startup import prepared  # noqa: E402
 from tests.workshop_data import seed_large  # noqa: E402
@@ -147,11 +150,20 @@ def main() -> int:
                 prepare.append(time.perf_counter() - started)
             baseline = plain_document(document)
             render_in_child(document)  # warm the disk cache for both, measured runs follow
+            warm = WarmRenderer()
+            warm.start()
+            while warm.render(document) is None:  # until it listens; this one is not timed
+                time.sleep(0.1)
+            warm_runs = []
             for _run in range(args.runs):
+                started = time.perf_counter()
+                warm.render(document)
+                warm_runs.append({"wall_s": time.perf_counter() - started})
                 report_runs.append(render_in_child(document))
                 baseline_runs.append(render_in_child(baseline))
                 if old:
                     old_runs.append(render_in_child(*old))
+            warm.stop()
         runtime.store.dispose()
         old_tree.cleanup()
 
@@ -163,6 +175,7 @@ def main() -> int:
                      "characters_of_text": len(re.sub(r"<[^>]+>", "", baseline))},
         "runs": args.runs,
         "model_and_html_s": round(statistics.median(prepare), 3),
+        "report_warm": {"wall_s": round(median(warm_runs, "wall_s"), 2)},
         "report": {key: round(median(report_runs, key), 2)
                    for key in ("wall_s", "cpu_s", "pages")},
         "baseline_plain_text": {key: round(median(baseline_runs, key), 2)
@@ -172,7 +185,7 @@ def main() -> int:
     result["baseline_plain_text"]["peak_mib"] = round(
         max(r["peak_mib"] for r in baseline_runs), 1)
     result["facilitator_waits_s"] = round(
-        result["model_and_html_s"] + result["report"]["wall_s"], 2)
+        result["model_and_html_s"] + result["report_warm"]["wall_s"], 2)
     result["ratio_report_to_baseline"] = {
         "wall": round(result["report"]["wall_s"] / result["baseline_plain_text"]["wall_s"], 2),
         "cpu": round(result["report"]["cpu_s"] / result["baseline_plain_text"]["cpu_s"], 2),
@@ -182,8 +195,9 @@ def main() -> int:
         result["against"] = {"ref": args.against, **{
             key: round(median(old_runs, key), 2) for key in ("wall_s", "cpu_s", "pages")}}
         result["ratio_report_to_against"] = {
-            key: round(result["report"][f"{key}_s"] / result["against"][f"{key}_s"], 2)
-            for key in ("wall", "cpu")}
+            "wall_warm": round(result["report_warm"]["wall_s"] / result["against"]["wall_s"], 2),
+            **{key: round(result["report"][f"{key}_s"] / result["against"][f"{key}_s"], 2)
+               for key in ("wall", "cpu")}}
     result["load_average"] = [round(load, 2) for load in os.getloadavg()]
     print(json.dumps(result, indent=2))
     return 0
