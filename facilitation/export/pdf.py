@@ -58,6 +58,10 @@ def html_to_pdf(html: str) -> bytes:
 
 
 FAILED = b"FAILED "
+# A page in every script the report's fonts cover, rendered once by the warm server.
+WARM_UP = ('<html lang="en"><head><link rel="stylesheet" href="css/report-fonts.css">'
+           '<link rel="stylesheet" href="css/report.css"></head><body><article class="report">'
+           "<p>Diolch ŵ ŷ Ł <b>م</b> 王 🌟</p></article></body></html>")
 
 
 def _render_connection(connection: socket.socket) -> None:
@@ -78,6 +82,7 @@ def serve(socket_path: str) -> int:
     """Wait for connections on ``socket_path``; fork a renderer for each. Ends when the app
     closes our standard input (it has stopped, or wants us gone)."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished renderers need no reaping
+    html_to_pdf(WARM_UP)  # Pango, fontconfig and the bundled fonts loaded once, before forks
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(16)
