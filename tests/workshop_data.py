@@ -8,6 +8,7 @@ on every kind of data a real workshop produces.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -292,6 +293,11 @@ def seed_large(rt: Runtime, participants: int = 60, contributions: int = 1000,
                 client_id=f"bench-{n:06d}",
                 hidden=rng.random() < 0.02))
         db.add_all(cards)
+        db.flush()
+        # what the services count for each writer, anonymous activities included
+        written = Counter((card.activity_key, card.participant_id) for card in cards)
+        for (activity_key, who), number in written.items():
+            authorship.count(db, w.id, activity_key, who, number)
         stories = [Story(workshop_id=w.id, activity_key="best-of-us-interview",
                          headline=_sentence(rng, 5, 11), notes=_sentence(rng), quote=_sentence(rng),
                          quote_consent=rng.choice(["given", "given", "declined", "none"]),

@@ -10,8 +10,9 @@ here, so the rules about what may be shown live only in this module:
 * a story shared only with the pair never appears; one shared with the room appears in the
   "full" report; one shared for the report appears in both;
 * a quote appears only where its teller consented and its story may appear;
-* the "public" report also leaves out the appendix of cards, which people wrote for the room;
-  it keeps the group's conclusions (themes, dreams, propositions, commitments) and counts.
+* the "public" report also leaves out the cards, which people wrote for the room (the
+  appendix, and the cards under each theme); it keeps the group's conclusions (themes,
+  dreams, propositions, commitments) and counts.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ from ..store.models import (
 from ..store.models import Participation as ParticipationRow
 
 AUDIENCES = ("full", "public")
+# The first page is the one people read: it keeps to what fits on it; the rest follows.
+FIRST_PAGE_THEMES = 5
+FIRST_PAGE_PROPOSITIONS = 5
+FIRST_PAGE_COMMITMENTS = 5
 _STORY_SHARING = {"full": {"room", "report"}, "public": {"report"}}
 
 
@@ -104,6 +109,12 @@ class ThemeSection:
     headlines: tuple[str, ...]
     quotes: tuple[str, ...]
     card_count: int
+    cards: tuple[Card, ...] = ()  # the cards themselves: the full report only
+
+    @property
+    def weight(self) -> int:
+        """How much the room brought to this theme: its stories and cards."""
+        return len(self.headlines) + self.card_count
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,8 @@ class AppendixActivity:
     cards: tuple[Card, ...]
     #: the dreams are already listed in full, with votes, in the Dream section: not twice
     in_dream_section: int = 0
+    #: cards already shown under their theme in Discover: not twice either
+    under_themes: int = 0
 
 
 @dataclass(frozen=True)
@@ -219,6 +232,24 @@ class Report:
     @property
     def is_public(self) -> bool:
         return self.audience == "public"
+
+    # --- what the first page shows --------------------------------------------------------
+    @property
+    def top_themes(self) -> tuple[ThemeSection, ...]:
+        """The themes with the most stories and cards behind them (ties: the room's order)."""
+        ranked = sorted(self.discover.themes, key=lambda theme: -theme.weight)
+        return tuple(ranked[:FIRST_PAGE_THEMES])
+
+    @property
+    def top_propositions(self) -> tuple[PropositionItem, ...]:
+        """The propositions with the most dots first (all areas; ties: the report's order)."""
+        every = [p for area in self.design_areas for p in area.propositions]
+        return tuple(sorted(every, key=lambda p: -(p.votes or 0))[:FIRST_PAGE_PROPOSITIONS])
+
+    @property
+    def first_commitments(self) -> tuple[CommitmentRow, ...]:
+        """The soonest commitments (they are stored soonest first)."""
+        return self.commitments[:FIRST_PAGE_COMMITMENTS]
 
 
 def check_audience(audience: object) -> str:
@@ -366,12 +397,15 @@ class _Builder:
             story_ids = sorted(i for i in linked[theme.id]["story"] if i in self.shown_stories)
             themed_stories.update(story_ids)
             stories = [self.shown_stories[i] for i in story_ids]
-            cards = [i for i in linked[theme.id]["contribution"] if i in self.shown_contributions]
+            cards = [self.shown_contributions[i] for i in sorted(linked[theme.id]["contribution"])
+                     if i in self.shown_contributions]
             sections.append(ThemeSection(
                 name=theme.name, description=theme.description,
                 headlines=tuple(s.headline for s in stories),
                 quotes=tuple(q for s in stories if (q := self._quote(s))),
-                card_count=len(cards)))
+                card_count=len(cards),
+                cards=() if self.audience == "public" else tuple(
+                    Card(c.body, self._author(c)) for c in cards)))
         others = [s for i, s in sorted(self.shown_stories.items()) if i not in themed_stories]
         return Discover(tuple(sections), tuple(s.headline for s in others),
                         tuple(q for s in others if (q := self._quote(s))))
@@ -465,6 +499,8 @@ class _Builder:
         return tuple(pulses)
 
     def _appendix(self) -> tuple[AppendixActivity, ...]:
+        """Every card not already in the report (under a theme, or as a dream), by activity."""
+        themed = {link.item_id for link in self.links if link.item_type == "contribution"}
         by_activity: dict[str, list[Contribution]] = defaultdict(list)
         for c in self.shown_contributions.values():
             by_activity[c.activity_key].append(c)
@@ -475,13 +511,16 @@ class _Builder:
             if _dreams(a):
                 sections.append(AppendixActivity(label, a.title, (), len(cards)))
             else:
+                rest = [c for c in cards if c.id not in themed]
                 sections.append(AppendixActivity(
-                    label, a.title, tuple(Card(c.body, self._author(c)) for c in cards)))
-        leftovers = [c for key in sorted(by_activity) for c in by_activity[key]]
+                    label, a.title, tuple(Card(c.body, self._author(c)) for c in rest),
+                    under_themes=len(cards) - len(rest)))
+        leftovers = [c for key in sorted(by_activity) for c in by_activity[key]
+                     if c.id not in themed]
         if leftovers:  # from an activity the plan no longer has: shown, never attributed
             sections.append(AppendixActivity("Other", "Other cards",
                                              tuple(Card(c.body, None) for c in leftovers)))
-        return tuple(s for s in sections if s.cards or s.in_dream_section)
+        return tuple(s for s in sections if s.cards or s.in_dream_section or s.under_themes)
 
 
 def _local_date(moment: datetime) -> date:

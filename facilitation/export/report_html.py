@@ -8,6 +8,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from ..translation import say_day, short_day
+from .charts import participation_chart, pulse_chart, votes_chart
 from .model import Report
 
 
@@ -28,7 +29,9 @@ def dir_attr(text: str | None) -> Markup:
 
 # The preview and the PDF follow the language of the person who asks for them; dates as
 # 'Tuesday 4 November 2025', unambiguous for British and international readers alike.
-HELPERS = {"long_date": say_day, "short_date": short_day, "dir_attr": dir_attr}
+HELPERS = {"long_date": say_day, "short_date": short_day, "dir_attr": dir_attr,
+           "participation_chart": participation_chart, "votes_chart": votes_chart,
+           "pulse_chart": pulse_chart}
 
 
 def render_preview(report: Report, **page: object) -> str:

@@ -38,9 +38,10 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
 
 def render_markdown(report: Report) -> str:
     """The report's conclusions in Markdown, in the language of whoever downloads it; the
-    appendix of cards stays in the PDF. One section per phase, in the report's order."""
-    sections = (_cover, _participation, _agreements, _discover, _dreams, _design, _deliver,
-                _check_out)
+    appendix of cards stays in the PDF. In the report's order: what was decided first, one
+    section per phase, then how we worked."""
+    sections = (_cover, _at_a_glance, _participation, _discover, _dreams, _design, _deliver,
+                _check_out, _agreements)
     out = [line for section in sections for line in section(report)]
     return "\n".join(out).rstrip() + "\n"
 
@@ -63,6 +64,36 @@ def _cover(report: Report) -> list[str]:
     return out
 
 
+def _at_a_glance(report: Report) -> list[str]:
+    """The report's first page: the commitments, the propositions and the strongest themes."""
+    out = ["## " + _("What we will do next"), ""]
+    out += [f"- **{text(r.owner) or _('Not named')}**: {text(r.what)} "
+            f"({short_day(r.due_date)}). {_('First step')}: {text(r.first_step)} "
+            f"{_('(by %(day)s)', day=short_day(r.first_step_due))}"
+            for r in report.first_commitments]
+    more = len(report.commitments) - len(report.first_commitments)
+    if more:
+        out.append(translate_plural("And %(num)s more under Deliver.",
+                                    "And %(num)s more under Deliver.", more))
+    if not report.commitments:
+        out.append(_("No commitments were recorded."))
+    out += ["", "## " + _("How we will work"), ""]
+    out += [f"{number}. {text(p.text)}" + (f" ({_vote_count(p.votes)[0]})" if p.votes is not None
+                                           else "")
+            for number, p in enumerate(report.top_propositions, start=1)]
+    if not report.top_propositions:
+        out.append(_("No propositions were recorded."))
+    out += ["", "## " + _("What we are at our best"), ""]
+    out += [f"- **{text(theme.name)}** ("
+            + _("%(stories)s and %(cards)s",
+                stories=translate_plural("%(num)s story", "%(num)s stories", len(theme.headlines)),
+                cards=translate_plural("%(num)s card", "%(num)s cards", theme.card_count)) + ")"
+            for theme in report.top_themes]
+    if not report.top_themes:
+        out.append(_("No themes were recorded."))
+    return out + [""]
+
+
 def _participation(report: Report) -> list[str]:
     out = ["## " + _("Who took part"), "",
            count_people("%(num)s person joined.", "%(num)s people joined.",
@@ -74,7 +105,7 @@ def _participation(report: Report) -> list[str]:
 
 
 def _agreements(report: Report) -> list[str]:
-    return (["## " + _("Our agreements"), ""]
+    return (["## " + _("How we worked"), "", "### " + _("Our agreements"), ""]
             + [f"{number}. {text(agreement)}"
                for number, agreement in enumerate(report.agreements, start=1)] + [""])
 
@@ -183,7 +214,7 @@ def _check_out(report: Report) -> list[str]:
                                  pulse.responses), ""]
         out += _table([_("Statement"), _("Average"), "1", "2", "3", "4", "5"],
                       [[text(q.text), f"{q.average:.1f}" if q.average is not None else "–",
-                        *(str(n) for n in q.distribution)] for q in pulse.questions],
+                        *(people(n) for n in q.distribution)] for q in pulse.questions],
                       ["---", "---:", "---:", "---:", "---:", "---:", "---:"])
         if pulse.words:
             words = ", ".join(text(word) + (f" ×{count}" if count > 1 else "")

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from .. import runtime_of
 from ..export.files import FORMATS, export_file
 from ..export.model import build_report, check_audience
+from ..export.pdf_process import warm_up
 from ..export.report_html import render_preview
 from ..services.errors import NotFound
 from .context import as_facilitator
@@ -24,6 +25,7 @@ def preview(code: str) -> ResponseReturnValue:
     report = build_report(runtime_of(current_app), workshop.id,
                           request.args.get("audience", "full"))
     downloads = [(fmt, label) for fmt, (_media, label) in FORMATS.items()]
+    warm_up()  # the PDF is one click away: have its renderer ready
     return render_preview(report, workshop=workshop, code=workshop.code, downloads=downloads)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from facilitation.export.model import build_report
 from facilitation.export.summary_markdown import render_markdown
+from facilitation.services.access import Actor
 from facilitation.services.errors import Invalid
 from facilitation.services.workshops import create
 from facilitation.store.models import (
@@ -188,3 +189,23 @@ def test_a_new_workshop_gives_an_empty_draft(runtime) -> None:
 def test_only_two_audiences(runtime, seed) -> None:
     with pytest.raises(Invalid):
         build_report(runtime, seed.workshop_id, "everyone")
+
+
+def test_anonymous_cards_count_their_writers_once_per_phase(runtime) -> None:
+    """Define's cards are anonymous (no participant on the row), yet each writer took part:
+    'Who took part' counts them from the per-person tallies, once however many they wrote."""
+    from facilitation.services import contributions
+    from tests.integration.discover_room import Room
+
+    workshop, _key = create(runtime, "at-our-best-with-each-other")
+    room = Room(runtime, workshop.id, workshop.code, Actor(workshop.id, "facilitator"), [])
+    writers = [room.arrive() for _ in range(4)]
+    room.arrive()  # joined, wrote nothing
+    room.go_to("arrival-hopes")
+    for number, writer in enumerate([*writers, writers[0], writers[1]]):
+        card, _new = contributions.contribute(runtime, writer, "arrival-hopes",
+                                              f"Hope {number}", f"hope-card-{number:04d}")
+        assert card.participant_id is None  # sealed: the row does not say whose it is
+    participation = build_report(runtime, workshop.id, "full").participation
+    counts = {row.label: row.people for row in participation.by_phase}
+    assert (participation.joined, counts["Define"], counts["Discover"]) == (5, 4, 0)
