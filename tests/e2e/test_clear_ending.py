@@ -82,6 +82,17 @@ def test_closing_ends_the_workshop_on_every_screen(server, new_context) -> None:
             "Thank one colleague by name every shift")
         expect(projector.locator("#join-panel")).to_be_hidden()
         expect(projector.locator(".qr:visible")).to_have_count(0)
+        # ...where the room looks: in the screen, in the wall's place, readable on its ground
+        outcomes = projector.locator("#closed li").first.bounding_box()
+        assert outcomes is not None and outcomes["y"] + outcomes["height"] <= 1080, outcomes
+        assert projector.evaluate("document.scrollingElement.scrollHeight") <= 1080
+        expect(projector.locator("#wall")).to_be_hidden()
+        ink, ground = projector.locator("#closed").evaluate(
+            """el => { const c = getComputedStyle(el); let g = el, bg;
+                       do { bg = getComputedStyle(g).backgroundColor; g = g.parentElement; }
+                       while (g && bg === 'rgba(0, 0, 0, 0)');
+                       return [c.color, bg]; }""")
+        assert ink != ground, (ink, ground)
 
         # the control page: the report first, the downloads, and still a way back
         expect(control.get_by_role("heading", name="Waiting to start")).to_have_count(0)
