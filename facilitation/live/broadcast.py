@@ -193,14 +193,8 @@ class SocketBroadcaster:
         self.refresh_facilitator(workshop_id, pace.CONNECTIONS_EVERY)
 
     def presence_changed(self, workshop_id: int) -> None:
-        """Someone joined: only the head counts change, unless the room just grew big enough
-        to sit at tables, when every view does."""
-        with self._rendering():
-            state = views.room_summary(self._rt(), workshop_id)
-        # A small range, not one number: people joining at the same moment may skip it.
-        if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
-            self.workshop_changed(workshop_id)
-            return
+        """Someone joined: only the head counts change (a room that just grew big enough to
+        sit at tables is told by services.workshops.join as a workshop change)."""
         self.send(everyone(workshop_id), self.latest_counts(workshop_id), key="counts")
 
     def latest_counts(self, workshop_id: int) -> Callable[[], str]:

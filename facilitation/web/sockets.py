@@ -89,7 +89,8 @@ def connect(auth: Any = None) -> bool:
     else:
         join_room(in_language(one_person(actor.participant_id), language))
         presence.connected(rt, actor.participant_id, +1)
-        pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
+        if pairs.interviewing(rt, workshop):
+            pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
     return True
 
 
