@@ -3,7 +3,7 @@ they fetch for themselves.
 
 A seated room (services.seating) hears a new card at its own table in full; everyone else
 hears the new head count at most once a second and the facilitator's screens a fresh
-plenary at most twice a second. A big room joining at once hears its head count every two
+plenary at most twice a second. A big room joining at once hears its head count every three
 seconds at most. When a push asks every phone to fetch its own part again,
 each waits a random moment, spread by how long that part takes this server to answer.
 """
@@ -20,8 +20,9 @@ CONNECTIONS_EVERY = 0.25
 # The room's head count while people join: every phone hears it at most this often, and at
 # least this soon after the last arrival. Told of every arrival, a summit of 2,000 joining at
 # once would take 4 million deliveries. A smaller room hears it sooner: the period is the
-# room's share of ARRIVALS_BUDGET deliveries a second (80 ms for 40 phones, 2 s from 1,000).
-ARRIVALS_EVERY = 2.0
+# room's share of ARRIVALS_BUDGET deliveries a second (80 ms for 40 phones, 2 s for 1,000),
+# and a big room hears it as often as its heartbeat (heartbeat.BEAT_EVERY).
+ARRIVALS_EVERY = 3.0
 ARRIVALS_BUDGET = 500
 # A whole-room board (dreams, statements, commitments, check-out) at most this often: each
 # such push also has every phone fetch its own ballot or action teams again.

@@ -19,18 +19,31 @@ from .models import Participant, Workshop
 _WORKSHOP_COLUMNS = [(prop.key, prop.columns[0]) for prop in inspect(Workshop).column_attrs]
 _WORKSHOP_BY_CODE = (select(*(column for _key, column in _WORKSHOP_COLUMNS))
                      .where(Workshop.__table__.c.code == bindparam("code")))
+# The latest row read for each code, with the object made from it (workshop_by_code).
+_LATEST: dict[str, tuple[tuple, Workshop]] = {}
+_KEEP = 256
 _SEAT = (select(Participant.workshop_id, Participant.table_label)
          .where(Participant.id == bindparam("participant_id")))
 
 
 def workshop_by_code(connection: Connection, code: str) -> Workshop | None:
-    """The workshop with this (normalised) join code, detached, or None."""
+    """The workshop with this (normalised) join code, detached, or None. The row is read
+    every time; while it is unchanged the same detached object is handed out again (it is
+    only ever read: every change loads the row in a transaction of its own), which spares
+    building one per request (a third of this lookup's time)."""
     row = connection.execute(_WORKSHOP_BY_CODE, {"code": code}).first()
     if row is None:
+        _LATEST.pop(code, None)
         return None
+    latest = _LATEST.get(code)
+    if latest is not None and latest[0] == tuple(row):
+        return latest[1]
     workshop = Workshop(**{key: value for (key, _column), value
                            in zip(_WORKSHOP_COLUMNS, row, strict=True)})
     make_transient_to_detached(workshop)
+    if len(_LATEST) >= _KEEP:
+        _LATEST.clear()
+    _LATEST[code] = (tuple(row), workshop)
     return workshop
 
 

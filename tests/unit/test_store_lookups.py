@@ -72,3 +72,20 @@ def test_connections_counted_without_the_wait_are_read_by_everyone(rt) -> None:
     presence.connected(rt, person, -1)  # never below none
     with rt.store.reading() as db:
         assert db.get(Participant, person).connections == 0
+
+
+def test_a_workshop_found_again_is_as_it_is_now(rt) -> None:
+    """The object made from an unchanged row is handed out again; a changed row is read as
+    it is now, never as it was."""
+    created, _key = workshop_service.create(rt, "at-our-best-with-each-other")
+    code = created.code
+    first = workshop_service.find(rt, code)
+    assert workshop_service.find(rt, code) is first
+    with rt.store.transaction() as db:
+        db.get(Workshop, first.id).title = "Renamed"
+    again = workshop_service.find(rt, code)
+    assert again.title == "Renamed" and first.title != "Renamed"
+    with rt.store.transaction() as db:
+        db.delete(db.get(Workshop, first.id))
+    with pytest.raises(NotFound):
+        workshop_service.find(rt, code)
