@@ -20,10 +20,10 @@ CONNECTIONS_EVERY = 0.25
 # The room's head count while people join: every phone hears it at most this often, and at
 # least this soon after the last arrival. Told of every arrival, a summit of 2,000 joining at
 # once would take 4 million deliveries. A smaller room hears it sooner: the period is the
-# room's share of ARRIVALS_BUDGET deliveries a second (80 ms for 40 phones, 2 s for 1,000),
+# room's share of ARRIVALS_BUDGET deliveries a second (160 ms for 40 phones, 2 s for 500),
 # and a big room hears it as often as its heartbeat (heartbeat.BEAT_EVERY).
 ARRIVALS_EVERY = 3.0
-ARRIVALS_BUDGET = 500
+ARRIVALS_BUDGET = 250
 # A whole-room board (dreams, statements, commitments, check-out) at most this often: each
 # such push also has every phone fetch its own ballot or action teams again.
 BOARD_EVERY = 1.0

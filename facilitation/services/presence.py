@@ -22,14 +22,16 @@ class _Change:
 
     participant_id: str
     delta: int
-    workshop_id: int | None = None  # found by the write
+    workshop_id: int | None = None  # found by the write, unless given
 
 
-def connected(rt: Runtime, participant_id: str, delta: int) -> None:
-    """A tab of this participant opened (+1) or closed (-1) its live connection. Returns once
-    the change is written; tabs opening at the same moment (a summit arriving) are written
-    in one transaction (group_commit.py). Then the facilitator's counts are refreshed."""
-    change = _Change(participant_id, delta)
+def connected(rt: Runtime, participant_id: str, delta: int,
+              workshop_id: int | None = None) -> None:
+    """A tab of this participant (of ``workshop_id``, if the caller knows) opened (+1) or
+    closed (-1) its live connection. Returns once the change is written; tabs opening at the
+    same moment (a summit arriving) are written in one transaction (group_commit.py). Then
+    the facilitator's counts are refreshed."""
+    change = _Change(participant_id, delta, workshop_id)
     rt.arrivals.submit(rt.store, change, _write_changes)
     if change.workshop_id is not None:
         rt.broadcaster.connections_changed(change.workshop_id)
@@ -41,7 +43,9 @@ def _write_changes(db: Session, batch: list[Queued[_Change]]) -> None:
         db.execute(_CHANGE, [{"participant_id": change.participant_id, "delta": change.delta}
                              for change in changes])
     for change in changes:
-        change.workshop_id = db.scalar(_WORKSHOP, {"participant_id": change.participant_id})
+        if change.workshop_id is None:
+            change.workshop_id = db.scalar(_WORKSHOP,
+                                           {"participant_id": change.participant_id})
 
 
 _PARTICIPANTS = Participant.__table__
