@@ -40,6 +40,7 @@ from .coalesce import DELIVERY_BUDGET, ChannelBatcher, Fragment
 from .departures import Departures
 from .fragments import render_facilitator, render_projector_wall, render_room, when_it_leaves
 from .heartbeat import BEAT_EVERY, Heartbeat
+from .throttle import Throttle
 from .watchdog import Watchdog
 
 
@@ -65,6 +66,7 @@ class SocketBroadcaster:
         self.heartbeat = Heartbeat(self._send_beat, self._local_channels, self._beat_spread,
                                    beat_every)
         self.fetch_pace = pace.FetchPace()  # web.interviews.me tells it each fetch's time
+        self.arrivals = Throttle(socketio.start_background_task, socketio.sleep)
 
     @contextmanager
     def _rendering(self, language: str | None = None) -> Iterator[None]:
@@ -193,15 +195,14 @@ class SocketBroadcaster:
         self.refresh_facilitator(workshop_id, pace.CONNECTIONS_EVERY)
 
     def presence_changed(self, workshop_id: int) -> None:
-        """Someone joined: only the head counts change, unless the room just grew big enough
-        to sit at tables, when every view does."""
-        with self._rendering():
-            state = views.room_summary(self._rt(), workshop_id)
-        # A small range, not one number: people joining at the same moment may skip it.
-        if state.workshop.seating is None and 0 <= state.joined - seating.AUTO_FROM < 4:
-            self.workshop_changed(workshop_id)
-            return
-        self.send(everyone(workshop_id), self.latest_counts(workshop_id), key="counts")
+        """Someone joined: only the head counts change. A room joining at once hears them at
+        a pace (pace.arrivals_every), the last arrival's always."""
+        phones = sum(self._audience(in_language(everyone(workshop_id), language))
+                     for language in LANGUAGES)
+        every = pace.arrivals_every(phones) if self.batcher.max_window > 0 else 0.0
+        self.arrivals.request(workshop_id, partial(
+            self.send, everyone(workshop_id), self.latest_counts(workshop_id), key="counts"),
+            every)
 
     def latest_counts(self, workshop_id: int) -> Callable[[], str]:
         """The head counts, read and rendered when the push leaves."""
@@ -255,6 +256,7 @@ class SocketBroadcaster:
         connections go, whatever else is waiting. Connections held by other processes
         (scale-out) get it through the message queue and close themselves; any event they
         still send finds the workshop gone."""
+        self.arrivals.forget(workshop_id)
         manager = self.socketio.server.manager
         for language in self._languages_listening(everyone(workshop_id)):
             to = in_language(everyone(workshop_id), language)

@@ -3,7 +3,8 @@ they fetch for themselves.
 
 A seated room (services.seating) hears a new card at its own table in full; everyone else
 hears the new head count at most once a second and the facilitator's screens a fresh
-plenary at most twice a second. When a push asks every phone to fetch its own part again,
+plenary at most twice a second. A big room joining at once hears its head count every three
+seconds at most. When a push asks every phone to fetch its own part again,
 each waits a random moment, spread by how long that part takes this server to answer.
 """
 
@@ -16,6 +17,13 @@ PLENARY_EVERY = 0.5
 COUNTS_EVERY = 1.0
 # The facilitator's panel while phones connect and leave (a summit arrives all at once).
 CONNECTIONS_EVERY = 0.25
+# The room's head count while people join: every phone hears it at most this often, and at
+# least this soon after the last arrival. Told of every arrival, a summit of 2,000 joining at
+# once would take 4 million deliveries. A smaller room hears it sooner: the period is the
+# room's share of ARRIVALS_BUDGET deliveries a second (160 ms for 40 phones, 2 s for 500),
+# and a big room hears it as often as its heartbeat (heartbeat.BEAT_EVERY).
+ARRIVALS_EVERY = 3.0
+ARRIVALS_BUDGET = 250
 # A whole-room board (dreams, statements, commitments, check-out) at most this often: each
 # such push also has every phone fetch its own ballot or action teams again.
 BOARD_EVERY = 1.0
@@ -47,3 +55,8 @@ class FetchPace:
         if phones < spread_from:
             return 0
         return round(1000 * phones * self.seconds.get(part, FIRST_GUESS) / FETCH_SHARE)
+
+
+def arrivals_every(phones: int) -> float:
+    """Seconds between two pushes of the head count to ``phones`` while people join."""
+    return min(ARRIVALS_EVERY, phones / ARRIVALS_BUDGET)

@@ -10,6 +10,7 @@ from typing import Protocol
 from ..plans import Plan
 from ..store import Store
 from .errors import NotFound
+from .group_commit import GroupCommit
 from .limits import Limits
 
 
@@ -45,6 +46,10 @@ class Runtime:
     plans: dict[str, Plan]
     broadcaster: Broadcaster
     limits: Limits = field(default_factory=Limits)
+    # Joins, and live connections opening, that arrive together are written together
+    # (group_commit.py); who is connected is forgotten at a restart (services.presence).
+    joins: GroupCommit = field(default_factory=GroupCommit)
+    arrivals: GroupCommit = field(default_factory=lambda: GroupCommit(durable=False))
 
     def plan_for(self, name: str) -> Plan:
         """The plan called ``name``; raises NotFound, in words, if the plans folder no

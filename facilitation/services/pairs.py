@@ -100,6 +100,14 @@ def _interview_key(db: Session, rt: Runtime, workshop_id: int) -> str:
     return activity.key
 
 
+def interviewing(rt: Runtime, workshop: Workshop) -> bool:
+    """True while ``workshop`` (as just read) is on an interview activity, the only time a
+    newcomer may need a pair: asked of every phone that connects, so no database here."""
+    activity = rt.plan_for(workshop.plan_name).activity(workshop.activity_key)
+    kind = kinds.of(activity) if activity is not None else None
+    return bool(kind and kind.interviews)
+
+
 def current_round(db: Session, workshop_id: int, activity_key: str) -> int:
     return db.scalar(select(func.max(PairGroup.round)).where(
         PairGroup.workshop_id == workshop_id, PairGroup.activity_key == activity_key)) or 0

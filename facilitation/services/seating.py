@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..small_numbers import FEWEST
-from ..store import Contribution, Participant, Workshop
+from ..store import Contribution, Participant, Workshop, lookups
 from . import Runtime
 from .access import Actor, require_facilitator
 from .errors import Invalid, NotFound
@@ -46,11 +46,16 @@ class Plenary:
     tables: list[TableCount]
 
 
-def table_for_newcomer(db: Session, workshop_id: int) -> str:
-    """The table the next person to join sits at: the first one not yet full."""
-    joined = db.scalar(select(func.count()).select_from(Participant)
-                       .where(Participant.workshop_id == workshop_id)) or 0
+def table_for_newcomer(joined: int) -> str:
+    """The table the person joining after ``joined`` others sits at: the first not yet full."""
     return str(joined // TABLE_SIZE + 1)
+
+
+def grew_to_tables(seating: str | None, joined: int) -> bool:
+    """True when a room left to its size has just grown, with its ``joined``-th person, big
+    enough to sit at tables (a small range, not one number: people joining at the same
+    moment may skip it)."""
+    return seating is None and 0 <= joined - AUTO_FROM < 4
 
 
 def uses_tables(seating: str | None, joined: int) -> bool:
@@ -85,9 +90,13 @@ def choose(rt: Runtime, actor: Actor, choice: str) -> None:
 
 
 def table_of(rt: Runtime, participant_id: str | None) -> str | None:
-    """The table a participant sits at (None for the facilitator's screens)."""
-    with rt.store.reading() as db:
-        return table_in(db, participant_id)
+    """The table a participant sits at (None for the facilitator's screens); asked at every
+    live connection, so read without an ORM session (store/lookups.py)."""
+    if not participant_id:
+        return None
+    with rt.store.connection() as connection:
+        seat = lookups.seat_of(connection, participant_id)
+    return seat[1] if seat else None
 
 
 def seated_now(db: Session, workshop: Workshop) -> bool:

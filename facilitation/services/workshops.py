@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import cycle
-from ..store import Participant, Workshop
+from ..store import Participant, Workshop, lookups
 from . import Runtime, seating, stories
 from .access import (
     Actor,
@@ -20,6 +22,7 @@ from .access import (
     require_facilitator,
 )
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .group_commit import Queued
 from .text import clean
 
 
@@ -44,9 +47,10 @@ def create(rt: Runtime, plan_name: str, title: str | None = None) -> tuple[Works
 
 
 def find(rt: Runtime, code: str) -> Workshop:
-    """The workshop with this join code, as typed by a person."""
-    with rt.store.reading() as db:
-        workshop = db.scalar(select(Workshop).where(Workshop.code == normalise_code(code)))
+    """The workshop with this join code, as typed by a person (every request about a
+    workshop starts here, so it is read without an ORM session: store/lookups.py)."""
+    with rt.store.connection() as connection:
+        workshop = lookups.workshop_by_code(connection, normalise_code(code))
     if workshop is None:
         raise NotFound("No workshop has that code. Please check it and try again.")
     return workshop
@@ -117,29 +121,71 @@ def choose_activity(rt: Runtime, actor: Actor, activity_key: str) -> None:
     rt.broadcaster.workshop_changed(actor.workshop_id)
 
 
+@dataclass
+class _Joining:
+    """One person joining, as queued for the next batch of joins (group_commit.py)."""
+
+    workshop_id: int
+    participant_id: str
+    name: str | None
+    room_now_seated: bool = False  # theirs was the join that seats the room at tables
+
+
 def join(rt: Runtime, workshop_id: int, display_name: object = None, *,
          device: str | None = None, address: str | None = None) -> str:
     """Add a participant; the name is optional and anonymous is the default. A join from a
-    browser (``device``) or a network (``address``) counts against its allowance of joins."""
+    browser (``device``) or a network (``address``) counts against its allowance of joins.
+    People who join at the same moment are committed together (group_commit.py); each
+    returns once their own row is durable."""
     name = clean(display_name, "display_name", "Your name", required=False)
     rt.limits.check_join(device, address)
-    participant_id = new_participant_id()
-    with rt.store.transaction() as db:
-        if db.get(Workshop, workshop_id) is None:
-            raise NotFound("This workshop no longer exists.")
-        db.add(Participant(id=participant_id, workshop_id=workshop_id, display_name=name,
-                           table_label=seating.table_for_newcomer(db, workshop_id)))
-    rt.broadcaster.presence_changed(workshop_id)
-    return participant_id
+    joining = _Joining(workshop_id, new_participant_id(), name)
+    rt.joins.submit(rt.store, joining, _write_joins)
+    if joining.room_now_seated:
+        rt.broadcaster.workshop_changed(workshop_id)  # every view: the room sits at tables
+    else:
+        rt.broadcaster.presence_changed(workshop_id)
+    return joining.participant_id
+
+
+def _write_joins(db: Session, batch: list[Queued[_Joining]]) -> None:
+    """Add a batch of participants, each at the next free seat of their workshop."""
+    seen: dict[int, tuple[bool, str | None, int]] = {}  # exists, seating choice, joined
+    rows = []
+    for queued in batch:
+        joining = queued.item
+        if joining.workshop_id not in seen:
+            choice = db.execute(_SEATING, {"workshop_id": joining.workshop_id}).first()
+            seen[joining.workshop_id] = (
+                choice is not None, choice[0] if choice else None,
+                db.scalar(_JOINED, {"workshop_id": joining.workshop_id}) or 0)
+        exists, choice, joined = seen[joining.workshop_id]
+        if not exists:
+            queued.refuse(NotFound("This workshop no longer exists."))
+            continue
+        rows.append({"id": joining.participant_id, "workshop_id": joining.workshop_id,
+                     "display_name": joining.name,
+                     "table_label": seating.table_for_newcomer(joined)})
+        seen[joining.workshop_id] = (exists, choice, joined + 1)
+        joining.room_now_seated = seating.grew_to_tables(choice, joined + 1)
+    if rows:
+        db.execute(_ADD, rows)
+
+
+# Built once: every join runs them (services/group_commit.py writes a burst of joins at once).
+_SEATING = select(Workshop.seating).where(Workshop.id == bindparam("workshop_id"))
+_JOINED = (select(func.count()).select_from(Participant)
+           .where(Participant.workshop_id == bindparam("workshop_id")))
+_ADD = insert(Participant.__table__)
 
 
 def is_participant(rt: Runtime, workshop_id: int, participant_id: str | None) -> bool:
     """True if this pseudonymous id belongs to someone who joined this workshop."""
     if not participant_id:
         return False
-    with rt.store.reading() as db:
-        participant = db.get(Participant, participant_id)
-    return participant is not None and participant.workshop_id == workshop_id
+    with rt.store.connection() as connection:
+        seat = lookups.seat_of(connection, participant_id)
+    return seat is not None and seat[0] == workshop_id
 
 
 def _locked(db: Session, workshop_id: int) -> Workshop:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -30,6 +30,14 @@ def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _tune_sqlite_quick(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+    """The same, but a commit does not wait for the disk (Store.transaction(durable=False))."""
+    _tune_sqlite(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -52,11 +60,25 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        # A server's connection can drop while idle in the pool, so it is tried before use; a
+        # SQLite file cannot, and the try (a query per checkout) was a tenth of a big room's
+        # joining time (bench/load.py).
+        sqlite = make_url(url).get_backend_name() == "sqlite"
+        self.engine: Engine = create_engine(url, pool_pre_ping=not sqlite)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
             _private(self.engine.url.database)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Who is connected is forgotten at every start of a SQLite server, so writing it need
+        # not wait for the disk: its own pool, whose commits skip the fsync (a later durable
+        # commit makes them durable too; a crash loses only the last of them). A summit
+        # connecting at once otherwise waited for the disk once per phone.
+        self._quick_engine: Engine | None = None
+        self._quick_sessions = self._sessions
+        if sqlite and self.engine.url.database not in (None, "", ":memory:"):
+            self._quick_engine = create_engine(url)
+            event.listen(self._quick_engine, "connect", _tune_sqlite_quick)
+            self._quick_sessions = sessionmaker(self._quick_engine, expire_on_commit=False)
 
     def migrate(self, named_activities: Iterable[tuple[str, str]] = ()) -> None:
         """Bring the schema up to date; safe to run at every start, and at the same moment
@@ -75,9 +97,12 @@ class Store:
             command.upgrade(config, "head")
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session that commits when the block ends and rolls back on any error."""
-        with self._sessions() as session, session.begin():
+    def transaction(self, durable: bool = True) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back on any error. With
+        ``durable=False`` the commit may skip waiting for the disk on SQLite: only for what
+        a restart forgets anyway (who is connected now, services.presence)."""
+        sessions = self._sessions if durable else self._quick_sessions
+        with sessions() as session, session.begin():
             yield session
 
     @contextmanager
@@ -85,6 +110,12 @@ class Store:
         """A session for queries only."""
         with self._sessions() as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A plain pooled connection, for the hot lookups built once (lookups.py)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def forget_deleted(self) -> None:
         """After a deletion: on SQLite, copy the write-ahead log into the database file and
@@ -100,3 +131,5 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._quick_engine is not None:
+            self._quick_engine.dispose()

@@ -23,6 +23,7 @@ from ..services.access import Actor
 from ..services.errors import ServiceError, TooMany
 from .context import workshop_and_actor
 from .identity import remember_participant
+from .join_page import join_page
 from .sender import address, device_id
 
 bp = Blueprint("participant", __name__, url_prefix="/w/<code>")
@@ -35,7 +36,7 @@ def join(code: str) -> ResponseReturnValue:
         return redirect(url_for("facilitator.control", code=workshop.code))
     if actor.is_participant:
         return redirect(url_for("participant.room", code=workshop.code))
-    return render_template("participant/join.html", workshop=workshop)
+    return join_page(workshop)
 
 
 @bp.post("/join")

@@ -88,8 +88,9 @@ def connect(auth: Any = None) -> bool:
         join_room(in_language(facilitator_screens(workshop.id), language))
     else:
         join_room(in_language(one_person(actor.participant_id), language))
-        presence.connected(rt, actor.participant_id, +1)
-        pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
+        presence.connected(rt, actor.participant_id, +1, workshop.id)
+        if pairs.interviewing(rt, workshop):
+            pairs.place_late_joiner(rt, workshop.id, actor.participant_id)
     return True
 
 

@@ -4,6 +4,7 @@ facilitator's screens, and no push that carries the whole room's cards."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPICursor
 
 from facilitation import runtime_of, socketio_of
+from facilitation.live import pace
 from facilitation.live.fragments import PHONE_SHOWS
 from facilitation.services import seating
 from facilitation.startup import prepared
@@ -349,3 +351,41 @@ def test_a_phone_is_sent_the_latest_of_a_long_wall_and_the_projector_all_of_it(t
     assert "data-live-workshop" not in everything  # a plain page: it is never pushed to
     stranger = Person(facilitator.http.application.test_client(), facilitator.code)
     assert stranger.http.get(f"/w/{facilitator.code}/board").status_code == 302
+
+
+def test_a_room_joining_at_once_hears_its_head_count_at_a_pace_and_the_last_one_always(
+        data_dir, monkeypatch) -> None:
+    """Told of every arrival, 2,000 phones joining at once would take four million
+    deliveries. While a room joins, each phone hears the head count at most once a period
+    (its share of pace.ARRIVALS_BUDGET deliveries a second, up to pace.ARRIVALS_EVERY), and
+    the count after the last arrival always comes."""
+    monkeypatch.setattr(pace, "ARRIVALS_BUDGET", 2)  # four phones paced as 1,000 would be
+    app = prepared({"DATA_DIR": str(data_dir), "TESTING": True, "PUSH_WINDOW": 0.25,
+                    "SOCKETIO_ASYNC_MODE": "threading"})
+    try:
+        socketio = socketio_of(app)
+        facilitator = start_workshop(app)
+        phones = [join(app, facilitator.code) for _ in range(4)]
+        for phone in phones:
+            phone.connect(socketio, app)
+        time.sleep(pace.ARRIVALS_EVERY)  # the phones' own arrivals have been told
+        for phone in phones:
+            phone.fragments()
+        started = time.monotonic()
+        for _ in range(30):
+            join(app, facilitator.code)
+        burst = time.monotonic() - started
+        deadline = time.monotonic() + 2 * pace.ARRIVALS_EVERY + 5
+        heard = {id(phone): "" for phone in phones}
+        while time.monotonic() < deadline and not all(
+                "<strong>34</strong> people have joined" in text for text in heard.values()):
+            time.sleep(0.05)
+            for phone in phones:
+                heard[id(phone)] += "".join(phone.fragments())
+        for text in heard.values():
+            assert "<strong>34</strong> people have joined" in text
+            counts = text.count('id="counts"')
+            assert counts <= burst / pace.ARRIVALS_EVERY + 2, (
+                f"{counts} head counts in a {burst:.1f} s burst")
+    finally:
+        runtime_of(app).store.dispose()

@@ -173,3 +173,19 @@ def test_a_limit_setting_is_read_from_the_environment_and_a_wrong_one_refused(
     with pytest.raises(SettingsError, match="APPRECIATE_LIMIT_SHARING must be one rate such "
                                             "as '10 per 30 seconds', not 'lots'"):
         from_environment()
+
+
+def test_spent_counts_are_cleared_once_a_second_and_ignored_until_then() -> None:
+    """Clearing out spent counts reads every key held (a summit's 2,000 browsers), so it runs
+    once a second rather than every 10 ms; a count past its window lets its browser through
+    whether or not it was cleared yet."""
+    storage = storage_for(None)
+    limits = Limits(Rates(joins_per_device="1 per second"), storage)
+    limits.check_join("phone-0", None)
+    assert refusal(limits.check_join, "phone-0", None) is not None
+    time.sleep(0.05)  # the package's first clearing, set up with the storage, has run
+    for number in range(1, 200):
+        limits.check_join(f"phone-{number}", None)
+    assert storage.timer.interval == 1.0, "spent counts are cleared every few milliseconds"
+    time.sleep(1.05)
+    assert refusal(limits.check_join, "phone-0", None) is None
