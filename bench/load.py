@@ -197,7 +197,7 @@ async def bring_in(server: Server, room: Room, count: int, concurrency: int) -> 
         async with gate:
             try:
                 cookies = (await join_workshop(server.port, server.code)
-                           if server.target == "app" else {})
+                           if server.target in ("app", "floor") else {})
                 table = None
                 if server.seating == "tables":
                     _, _, page = await http(server.port, "GET", f"/w/{server.code}/", cookies)
@@ -295,7 +295,7 @@ async def run_once(target: str, args: argparse.Namespace, workdir: Path) -> Resu
         everyone_p95_ms=round(percentile(everyone, 0.95) * 1000, 1),
         ack_p50_ms=round(percentile(acks, 0.50) * 1000, 1),
         ack_p95_ms=round(percentile(acks, 0.95) * 1000, 1),
-        connect_s=round(connect_s, 1),
+        connect_s=round(connect_s, 2),
         server_cpu_pct=round(100 * server_cpu / elapsed, 1),
         server_peak_mb=round(peak, 1),
         generator_cpu_pct=round(100 * own_cpu / elapsed, 1),
@@ -316,7 +316,8 @@ def print_row(values: dict) -> None:
 def median_of(results: list[Result]) -> dict:
     row = asdict(results[0])
     for name in COLUMNS[2:]:
-        row[name] = round(statistics.median(getattr(r, name) for r in results), 1)
+        digits = 2 if name == "connect_s" else 1
+        row[name] = round(statistics.median(getattr(r, name) for r in results), digits)
     row["target"] = f"{results[0].target} (median of {len(results)})"
     return row
 
@@ -346,6 +347,10 @@ async def main_async(args: argparse.Namespace) -> int:
         print_row(row)
     if "app" in medians and "bare" in medians and medians["bare"]["p95_ms"]:
         print(f"p95 ratio app/bare: {medians['app']['p95_ms'] / medians['bare']['p95_ms']:.2f}")
+    for target in ("app", "floor"):
+        if target in medians and "bare" in medians and medians["bare"]["connect_s"]:
+            print(f"connect_s ratio {target}/bare: "
+                  f"{medians[target]['connect_s'] / medians['bare']['connect_s']:.2f}")
     return 0
 
 
@@ -369,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "case) or tables of about eight (each card to its table)")
     parser.add_argument("--budget", type=int, default=None,
                         help="the app's deliveries per second per room (default: the app's own)")
-    parser.add_argument("--targets", nargs="+", choices=["bare", "app"], default=["bare", "app"])
+    parser.add_argument("--targets", nargs="+", choices=["bare", "app", "floor"],
+                        default=["bare", "app"],
+                        help="floor: the join path with nothing but Flask's session (serve.py)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians printed")
     parser.add_argument("--quiet-below", type=float, default=None,
                         help="before each run, wait up to --quiet-wait seconds for the "

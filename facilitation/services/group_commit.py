@@ -50,7 +50,8 @@ class Queued(Generic[Item]):
 
     item: Item
     error: ServiceError | None = None  # set by the write for this item alone
-    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+    # Made when queued, so that it is gevent's once gevent has patched threading.
+    _done: threading.Event = field(default_factory=lambda: threading.Event(), repr=False)
     _written: bool = False
     _lead: bool = False  # handed the next batch to write
     _failure: BaseException | None = None  # the whole batch's transaction failed
