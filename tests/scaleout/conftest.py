@@ -12,6 +12,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,21 @@ def _postgres_bin() -> str | None:
     return str(Path(found[-1]).parent) if found else None
 
 
+def _create_database(as_user: list[str], bin_dir: Path, folder: Path, port: int) -> None:
+    """createdb through the cluster's own socket (never another test's server that took the
+    port), again while the server is still starting: an open port is not yet a ready one."""
+    deadline = time.monotonic() + 60
+    while True:
+        done = subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", str(folder),
+                               "-p", str(port), "-U", "appreciate", "appreciate"],
+                              capture_output=True, timeout=60, cwd=folder)
+        if done.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"createdb failed: {done.stderr.decode(errors='replace')}")
+        time.sleep(0.25)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A throw-away PostgreSQL cluster in a temporary folder.
@@ -78,9 +94,7 @@ def postgres_url() -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=folder)
     try:
         wait_for_port(port, process)
-        subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1",
-                        "-p", str(port), "-U", "appreciate", "appreciate"], check=True,
-                       capture_output=True, timeout=60, cwd=folder)
+        _create_database(as_user, bin_dir, folder, port)
         yield f"postgresql+psycopg://appreciate@127.0.0.1:{port}/appreciate"
     finally:
         process.terminate()
