@@ -49,10 +49,11 @@ class Flood:
     trouble: str = ""
 
     def run(self, url: str, cookie: str, opening: str, until: float) -> None:
+        ws = websocket.WebSocket()
         try:
-            ws = websocket.create_connection(
-                url, header=[f"Cookie: {cookie}"] if cookie else [], timeout=10)
+            ws.connect(url, header=[f"Cookie: {cookie}"] if cookie else [], timeout=10)
         except Exception as exc:  # reported by the test
+            ws.close()  # a refused handshake leaves the socket open otherwise
             self.trouble = f"could not connect: {exc!r}"
             return
         try:
@@ -186,9 +187,10 @@ def test_a_sender_cut_off_waits_before_connecting_again_and_nobody_else_does(
     Flood("not Engine.IO", lambda n: f"x{n}").run(url, garbled, "40", time.monotonic() + 1)
     try:
         for headers in ({"Cookie": cookie}, {}, {"Cookie": garbled}):
-            turned_away = requests.get(handshake, headers=headers, timeout=10)
-            assert turned_away.status_code == 429, turned_away.text
-            assert 1 <= int(turned_away.headers["Retry-After"]) <= 120
+            with requests.Session() as browser, browser.get(handshake, headers=headers,
+                                                            timeout=10) as turned_away:
+                assert turned_away.status_code == 429, turned_away.text
+                assert 1 <= int(turned_away.headers["Retry-After"]) <= 120
         # A colleague on the same address (another browser) joins and goes live at once.
         colleague = people.live(base, code, people.join(base, code), time.monotonic() + 30)
         reply = colleague.call("contribute", {"activity": "arrival-hopes", "text": "Still here",
